@@ -1,0 +1,513 @@
+"""The work: reports, items, cases, assessments, orders, platform responses, MLA
+requests and victim notices. State changes go through cases/services.py."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from deadlines.models import Deadline
+from takedown.core.fields import EncryptedTextField
+
+from .choices import (
+    AgeGroup,
+    CannotComplyGround,
+    CaseStatus,
+    Classification,
+    ItemOutcome,
+    ItemStatus,
+    MLAKind,
+    MLAStatus,
+    MLAUrgency,
+    ObjectionResolution,
+    OrderKind,
+    OrderRequestStatus,
+    OrderStatus,
+    ParticipantRole,
+    ReportSource,
+    ResponseKind,
+    VictimMessageStatus,
+    VictimPreference,
+)
+from liaison.choices import DepictionType, VictimNotificationRule
+
+hex_sha256 = RegexValidator(r"^[0-9a-f]{64}$", _("A SHA-256 is 64 lowercase hex digits."))
+hex_md5 = RegexValidator(r"^[0-9a-f]{32}$", _("An MD5 is 32 lowercase hex digits."))
+hex_pdq = RegexValidator(r"^[0-9a-f]{64}$", _("A PDQ hash is 64 lowercase hex digits."))
+
+
+def deadline_relation():
+    return GenericRelation(
+        Deadline, content_type_field="subject_type", object_id_field="subject_id"
+    )
+
+
+class Case(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.NEW
+    )
+    lead_desk = models.ForeignKey(
+        "liaison.LiaisonDesk", on_delete=models.PROTECT, related_name="led_cases"
+    )
+    desks = models.ManyToManyField(
+        "liaison.LiaisonDesk", through="CaseParticipant", related_name="cases"
+    )
+    acute = models.BooleanField(_("acute"), default=False)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), default=3, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    classification = models.CharField(
+        _("classification"), max_length=14, choices=Classification.choices, blank=True
+    )
+    # The binding time that orders the triage queue (assessment due, then final order due).
+    queue_due_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_cases"
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("received"))
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    deadlines = deadline_relation()
+
+    class Meta:
+        ordering = ["-acute", "queue_due_at", "id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(
+                fields=["lead_desk", "status", "-acute", "queue_due_at", "id"],
+                name="case_queue_idx",
+            ),
+            models.Index(fields=["status", "created_at"], name="case_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status=CaseStatus.MERGED, merged_into__isnull=False)
+                | (~Q(status=CaseStatus.MERGED) & Q(merged_into__isnull=True)),
+                name="case_merged_points_to_survivor",
+            ),
+            models.CheckConstraint(
+                condition=Q(priority__gte=1, priority__lte=5), name="case_priority_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class CaseParticipant(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
+    desk = models.ForeignKey("liaison.LiaisonDesk", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=12, choices=ParticipantRole.choices)
+    joined_at = models.DateTimeField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["joined_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "desk"], name="participant_unique"),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(role="lead"), name="participant_one_lead"
+            ),
+        ]
+        indexes = [models.Index(fields=["desk", "case"], name="participant_desk_idx")]
+
+
+class ReportedItem(models.Model):
+    """A URL and/or content hashes. One item may be named by many reports: that is how
+    the same URL reported from two countries becomes one piece of work."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="items")
+    url = models.TextField(_("URL as given"), blank=True)
+    normalized_url = models.TextField(_("normalised URL"), blank=True)
+    url_digest = models.CharField(max_length=64, blank=True)
+    domain = models.CharField(_("domain"), max_length=253, blank=True, db_index=True)
+    platform = models.ForeignKey(
+        "liaison.Platform", on_delete=models.PROTECT, null=True, blank=True, related_name="items"
+    )
+    hosting_jurisdiction = models.ForeignKey(
+        "liaison.Jurisdiction", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    hosting_ip = models.GenericIPAddressField(_("hosting IP"), null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, validators=[hex_sha256])
+    md5 = models.CharField(max_length=32, blank=True, validators=[hex_md5])
+    pdq = models.CharField(_("PDQ hash"), max_length=64, blank=True, validators=[hex_pdq])
+    status = models.CharField(
+        _("status"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.ONLINE
+    )
+    disabled_in = models.CharField(
+        _("disabled in"), max_length=200, blank=True, help_text=_("Comma-separated codes.")
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("reported item")
+        verbose_name_plural = _("reported items")
+        indexes = [
+            models.Index(fields=["sha256"], condition=~Q(sha256=""), name="item_sha256_idx"),
+            models.Index(fields=["md5"], condition=~Q(md5=""), name="item_md5_idx"),
+            models.Index(fields=["case", "status"], name="item_case_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url_digest"], condition=~Q(url_digest=""), name="item_url_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(url="") | ~Q(sha256="") | ~Q(md5=""),
+                name="item_has_url_or_hash",
+            ),
+            models.CheckConstraint(condition=Q(status__in=ItemStatus.values), name="item_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        if self.url:
+            return self.url
+        return f"sha256:{self.sha256}" if self.sha256 else f"md5:{self.md5}"
+
+
+class Report(models.Model):
+    """One submission, by an officer, an intake partner or a platform."""
+
+    source = models.CharField(_("source"), max_length=24, choices=ReportSource.choices)
+    reporting_jurisdiction = models.ForeignKey(
+        "liaison.Jurisdiction", on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    partner = models.ForeignKey(
+        "liaison.Authority", on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
+    )
+    platform = models.ForeignKey(
+        "liaison.Platform", on_delete=models.PROTECT, null=True, blank=True, related_name="self_reports"
+    )
+    external_reference = models.CharField(_("your reference"), max_length=100, blank=True)
+    acute = models.BooleanField(_("acute"), default=False)
+    summary = models.TextField(_("summary"), blank=True)
+    received_at = models.DateTimeField(_("received"))
+    items = models.ManyToManyField(ReportedItem, through="ReportItem", related_name="reports")
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["partner", "-received_at"], name="report_partner_idx"),
+            models.Index(fields=["platform", "-received_at"], name="report_platform_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(source__in=ReportSource.values), name="report_source_valid"),
+            models.CheckConstraint(
+                condition=Q(submitted_by__isnull=False) | Q(partner__isnull=False) | Q(platform__isnull=False),
+                name="report_has_submitter",
+            ),
+        ]
+
+
+class ReportItem(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(ReportedItem, on_delete=models.PROTECT, related_name="report_lines")
+    position = models.PositiveIntegerField()
+    matched_by = models.CharField(
+        max_length=10, blank=True, help_text=_("url, sha256 or md5 when it joined an existing item.")
+    )
+
+    class Meta:
+        ordering = ["report_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "position"], name="report_line_unique"),
+        ]
+
+
+class Assessment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    depiction_type = models.CharField(max_length=12, choices=DepictionType.choices)
+    age_group = models.CharField(max_length=14, choices=AgeGroup.choices)
+    severity = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    categories = models.JSONField(default=list, blank=True)
+    risk_score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    notes = models.TextField(blank=True)
+    suggested_classification = models.CharField(max_length=14, choices=Classification.choices)
+    classification = models.CharField(max_length=14, choices=Classification.choices)
+    # Per involved jurisdiction: {"DE": {"criminal": true, "instrument": "order"}, ...}
+    matrix = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        get_latest_by = "created_at"
+        constraints = [
+            models.CheckConstraint(condition=Q(severity__gte=1, severity__lte=5), name="assessment_severity_range"),
+            models.CheckConstraint(condition=Q(risk_score__lte=100), name="assessment_risk_range"),
+            models.CheckConstraint(
+                condition=Q(depiction_type__in=DepictionType.values), name="assessment_depiction_valid"
+            ),
+        ]
+
+
+class OrderRequest(models.Model):
+    """An officer asks the prosecutors of an authority that may act to issue an order."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="order_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    authority = models.ForeignKey(
+        "liaison.Authority", on_delete=models.PROTECT, related_name="order_requests"
+    )
+    platform = models.ForeignKey("liaison.Platform", on_delete=models.PROTECT, related_name="+")
+    items = models.ManyToManyField(ReportedItem, related_name="order_requests")
+    note = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10, choices=OrderRequestStatus.choices, default=OrderRequestStatus.OPEN
+    )
+    created_at = models.DateTimeField()
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["authority", "status", "created_at"], name="orderrequest_queue_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=OrderRequestStatus.values), name="orderrequest_status_valid"
+            ),
+        ]
+
+
+class TakedownOrder(models.Model):
+    """A removal order (binding) or a notice, with the fields of Regulation (EU)
+    2021/784 Annex I, signed over its canonical JSON form."""
+
+    kind = models.CharField(max_length=8, choices=OrderKind.choices)
+    reference = models.CharField(max_length=40, unique=True)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="orders")
+    request = models.ForeignKey(
+        OrderRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
+    issuing_authority = models.ForeignKey(
+        "liaison.Authority", on_delete=models.PROTECT, related_name="issued_orders"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    platform = models.ForeignKey("liaison.Platform", on_delete=models.PROTECT, related_name="orders")
+    items = models.ManyToManyField(ReportedItem, related_name="orders")
+    legal_basis = models.TextField()
+    reasons = models.TextField()
+    contact_point = models.TextField()
+    preservation_instruction = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    issued_at = models.DateTimeField()
+    removal_due_at = models.DateTimeField()
+    status = models.CharField(max_length=14, choices=OrderStatus.choices, default=OrderStatus.ISSUED)
+    version = models.PositiveSmallIntegerField(default=1)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
+    )
+    suspended = models.BooleanField(default=False)
+    withdrawn_reason = models.TextField(blank=True)
+    signed_payload = models.JSONField(default=dict)
+    signature = models.CharField(max_length=128, blank=True)
+    signing_key_id = models.CharField(max_length=64, blank=True)
+    is_sandbox = models.BooleanField(default=False)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    deadlines = deadline_relation()
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        indexes = [
+            models.Index(fields=["platform", "-issued_at", "-id"], name="order_platform_idx"),
+            models.Index(fields=["issuing_authority", "status"], name="order_authority_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=OrderKind.values), name="order_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=OrderStatus.values), name="order_status_valid"),
+            models.CheckConstraint(
+                condition=Q(removal_due_at__gte=models.F("issued_at")), name="order_due_after_issue"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class PlatformResponse(models.Model):
+    """What a platform said about an order, and the prosecutor's answer where one is due."""
+
+    order = models.ForeignKey(TakedownOrder, on_delete=models.PROTECT, related_name="responses")
+    kind = models.CharField(max_length=16, choices=ResponseKind.choices)
+    item = models.ForeignKey(
+        ReportedItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=10, choices=ItemOutcome.choices, blank=True)
+    disabled_in = models.CharField(max_length=200, blank=True)
+    happened_at = models.DateTimeField(null=True, blank=True)
+    ground = models.CharField(max_length=24, choices=CannotComplyGround.choices, blank=True)
+    message = models.TextField(blank=True)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=10, choices=ObjectionResolution.choices, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["order", "kind"], condition=Q(answered_at__isnull=True), name="response_open_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ResponseKind.values), name="response_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind=ResponseKind.OUTCOME) | (Q(item__isnull=False) & ~Q(outcome="")),
+                name="response_outcome_names_item",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=ResponseKind.CANNOT_COMPLY) | ~Q(ground=""),
+                name="response_cannot_comply_has_ground",
+            ),
+            models.UniqueConstraint(
+                fields=["order", "item"],
+                condition=Q(kind="outcome"),
+                name="response_one_outcome_per_item",
+            ),
+        ]
+
+
+class MLARequest(models.Model):
+    reference = models.CharField(max_length=40, unique=True)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="mla_requests")
+    requesting_authority = models.ForeignKey(
+        "liaison.Authority", on_delete=models.PROTECT, related_name="mla_sent"
+    )
+    requested_authority = models.ForeignKey(
+        "liaison.Authority", on_delete=models.PROTECT, related_name="mla_received"
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=14, choices=MLAKind.choices)
+    urgency = models.CharField(max_length=10, choices=MLAUrgency.choices, default=MLAUrgency.STANDARD)
+    legal_basis = models.TextField()
+    description = models.TextField()
+    items = models.ManyToManyField(ReportedItem, related_name="mla_requests", blank=True)
+    status = models.CharField(max_length=16, choices=MLAStatus.choices, default=MLAStatus.DRAFT)
+    preserve_until = models.DateField(null=True, blank=True)
+    preservation_scope = models.TextField(blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates"
+    )
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    deadlines = deadline_relation()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["requested_authority", "status"], name="mla_inbox_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=MLAStatus.values), name="mla_status_valid"),
+            models.CheckConstraint(condition=Q(kind__in=MLAKind.values), name="mla_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind=MLAKind.PRESERVATION) | Q(status=MLAStatus.DRAFT) | Q(preserve_until__isnull=False),
+                name="mla_preservation_has_until",
+            ),
+        ]
+
+
+class MLAMessage(models.Model):
+    """A step in an MLA exchange: acceptance, information request, refusal, reply, answer."""
+
+    request = models.ForeignKey(MLARequest, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_authority = models.ForeignKey("liaison.Authority", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=MLAStatus.choices)
+    text = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class VictimNotice(models.Model):
+    """An identified victim or representative: minimal data, encrypted at rest."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="victim_notices")
+    pseudonym = EncryptedTextField(_("name or pseudonym"))
+    contact_details = EncryptedTextField(_("contact details"), blank=True)
+    preference = models.CharField(max_length=10, choices=VictimPreference.choices)
+    support_organisation = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=10, default="en")
+    channel = models.CharField(max_length=20, default="email")
+    rule = models.CharField(max_length=20, choices=VictimNotificationRule.choices)
+    conflict_decision = models.CharField(max_length=20, blank=True)
+    conflict_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        permissions = [("view_victim_data", "Can see victim data")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(preference__in=VictimPreference.values), name="victim_preference_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(preference=VictimPreference.SURROGATE) | ~Q(support_organisation=""),
+                name="victim_surrogate_names_org",
+            ),
+        ]
+
+
+class VictimMessage(models.Model):
+    """A drafted notice for a milestone, reviewed by an officer before it goes out."""
+
+    notice = models.ForeignKey(VictimNotice, on_delete=models.CASCADE, related_name="messages")
+    milestone = models.CharField(max_length=30)
+    body = EncryptedTextField()
+    status = models.CharField(
+        max_length=10, choices=VictimMessageStatus.choices, default=VictimMessageStatus.DRAFT
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    notification = models.ForeignKey(
+        "deadlines.Notification", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "milestone"], name="victim_message_once"),
+        ]

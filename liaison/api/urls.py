@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("keys/", views.PublicKeyList.as_view(), name="api-keys"),
+]

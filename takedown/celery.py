@@ -1,0 +1,62 @@
+"""The Celery app and its one schedule.
+
+Beat only *triggers* work; the database holds every deadline, so a lost broker or a
+stopped beat delays escalation and the next sweep catches up (docs/operations.md).
+"""
+
+import os
+from pathlib import Path
+
+from celery import Celery, signals
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "takedown.settings.local")
+
+app = Celery("takedown")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def _schedule(sender, **_kwargs):
+    from django.conf import settings
+
+    sender.conf.beat_schedule = {
+        # Every minute (DEADLINE_SWEEP_SECONDS): warn, mark missed, escalate.
+        "sweep-deadlines": {
+            "task": "deadlines.tasks.sweep_deadlines",
+            "schedule": settings.DEADLINE_SWEEP_SECONDS,
+        },
+        # Every minute: deliver what the outbox holds and retry what failed.
+        "deliver-notifications": {
+            "task": "deadlines.tasks.deliver_pending_notifications",
+            "schedule": 60.0,
+        },
+    }
+
+
+@signals.celeryd_init.connect
+@signals.beat_init.connect
+def _make_broker_folders(**_kwargs):
+    """The filesystem transport needs its folders before the first message."""
+    from django.conf import settings
+
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
+        if key in options:
+            Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+@signals.before_task_publish.connect
+def _propagate_request_id(headers=None, **_kwargs):
+    from takedown.core.logging import request_id_var
+
+    if headers is not None:
+        headers.setdefault("request_id", request_id_var.get())
+
+
+@signals.task_prerun.connect
+def _bind_request_id(task=None, **_kwargs):
+    from takedown.core.logging import request_id_var
+
+    request_id = getattr(task.request, "request_id", None) or "-"
+    request_id_var.set(request_id)

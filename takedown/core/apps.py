@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "takedown.core"
+    label = "core"
+    verbose_name = "Core"
+
+    def ready(self):
+        from django.apps import apps
+        from django.db.models.signals import post_migrate
+
+        from . import signals  # noqa: F401
+        from .roles import sync_roles
+
+        # After the last app's permissions exist, every migrate brings the roles up
+        # to date (idempotent).
+        post_migrate.connect(sync_roles, sender=list(apps.get_app_configs())[-1])

@@ -1,0 +1,43 @@
+import re
+import uuid
+import zoneinfo
+
+from django.utils import timezone
+
+from .logging import request_id_var
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestIdMiddleware:
+    """Takes a sane ``X-Request-ID`` from the proxy or makes one; logs and tasks carry it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        token = request_id_var.set(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class UserTimezoneMiddleware:
+    """Shows times in the signed-in user's timezone; stored times stay UTC."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        tzname = getattr(getattr(request, "user", None), "timezone", "") or ""
+        try:
+            timezone.activate(zoneinfo.ZoneInfo(tzname)) if tzname else timezone.deactivate()
+        except zoneinfo.ZoneInfoNotFoundError:
+            timezone.deactivate()
+        return self.get_response(request)

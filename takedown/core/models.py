@@ -1,0 +1,141 @@
+"""The user model and the append-only, hash-chained audit log."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Role
+
+GENESIS_HASH = "0" * 64
+
+
+def validate_timezone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(_("%(tz)s is not an IANA timezone."), params={"tz": value}) from exc
+
+
+class User(AbstractUser):
+    """A staff member: belongs to one authority, may sit on desks (``user.desks``)."""
+
+    authority = models.ForeignKey(
+        "liaison.Authority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("authority"),
+    )
+    timezone = models.CharField(
+        _("display timezone"), max_length=64, default="UTC", validators=[validate_timezone]
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, role: Role) -> bool:
+        return self.is_active and role.value in self.role_names
+
+    @property
+    def jurisdiction_code(self) -> str | None:
+        return self.authority.jurisdiction_id if self.authority_id else None
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """No update or delete through the ORM; PostgreSQL triggers back this up."""
+
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model.__name__} is append-only.")
+
+    def delete(self):
+        raise TypeError(f"{self.model.__name__} is append-only.")
+
+    _raw_delete = delete
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(f"{type(self).__name__} is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} is append-only.")
+
+
+class AuditEvent(AppendOnlyModel):
+    """Everything that happens, one row each, in one hash chain.
+
+    ``hash`` is SHA-256 over ``prev_hash`` and the canonical serialisation of the row
+    (see ``takedown.core.audit``). A case's timeline is the events with its ``case_id``;
+    ``case_id`` is a plain column, not a foreign key, so nothing ever cascades into the log.
+    """
+
+    occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(_("actor"), max_length=150)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    case_id = models.BigIntegerField(null=True, blank=True)
+    # "|DE|NL|": the jurisdictions an oversight body may see this event for.
+    jurisdictions = models.CharField(max_length=255, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["case_id", "id"], name="audit_case_idx"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+        ]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.action} by {self.actor_label}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST made with an ``Idempotency-Key``."""
+
+    owner = models.CharField(max_length=64)
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="idempotency_owner_key_unique")
+        ]
+
+
+class Counter(models.Model):
+    """Gap-free human references (TD-2026-000123): one row per name, taken under a lock."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)

@@ -1,0 +1,61 @@
+"""Staff roles as Django groups, with the permissions each role carries.
+
+Kept in sync after every ``migrate`` (post_migrate), so a new permission reaches the
+roles without a data migration. Victim data needs ``cases.view_victim_data`` on the
+user as well as lead-desk membership: the group does not grant it.
+"""
+
+from django.apps import apps as global_apps
+
+from .choices import Role
+
+_CONFIG_MODELS = (
+    "liaison.jurisdiction",
+    "liaison.authority",
+    "liaison.liaisondesk",
+    "liaison.contact",
+    "liaison.platform",
+    "liaison.platformdomain",
+    "liaison.agreement",
+)
+_READ_ONLY_MODELS = (
+    "liaison.authoritykey",
+    "liaison.apikey",
+    "cases.case",
+    "cases.report",
+    "cases.reporteditem",
+    "cases.takedownorder",
+    "evidence.evidencepackage",
+    "deadlines.deadline",
+    "deadlines.notification",
+    "core.auditevent",
+    "core.user",
+)
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.LIAISON_OFFICER: [
+        "evidence.view_evidence_content",
+        "evidence.export_evidence",
+    ],
+    Role.PROSECUTOR: [],
+    Role.AUDITOR: ["core.view_auditevent"],
+    Role.OPERATOR: [
+        *(f"{m.split('.')[0]}.{action}_{m.split('.')[1]}" for m in _CONFIG_MODELS for action in ("add", "change", "view")),
+        *(f"{m.split('.')[0]}.view_{m.split('.')[1]}" for m in _READ_ONLY_MODELS),
+        "deadlines.change_notification",
+    ],
+}
+
+
+def sync_roles(**_kwargs) -> None:
+    Group = global_apps.get_model("auth", "Group")
+    Permission = global_apps.get_model("auth", "Permission")
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role.value)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.extend(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)

@@ -1,0 +1,56 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from takedown.celery import app as celery_app
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """The process is alive. No I/O: a load balancer may call it often."""
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_broker() -> None:
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    if "data_folder_in" in options:  # the embedded filesystem broker
+        folder = Path(options["data_folder_in"])
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".readyz"
+        probe.write_text("ok")
+        probe.unlink()
+        return
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Ready to serve: the database and the broker answer; 503 naming what does not."""
+    checks = {"database": _check_database, "broker": _check_broker}
+    failing = {}
+    for name, check in checks.items():
+        try:
+            check()
+        except Exception as exc:  # any failure means not ready; say which part
+            failing[name] = type(exc).__name__
+    if failing:
+        return JsonResponse({"status": "unavailable", "failing": failing}, status=503)
+    return JsonResponse({"status": "ready", "checks": list(checks)})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {})

@@ -1,0 +1,22 @@
+"""The embedded default: SQLite (WAL) and the filesystem broker, no servers."""
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = SECRET_KEY or "local-development-only-not-secret"  # noqa: F405
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+
+if not TAKEDOWN_KEKS:  # noqa: F405
+    # A development KEK kept outside the repository, made on first run.
+    from takedown.core.crypto import generate_kek_spec
+
+    _kek_file = VAR_DIR / "dev-kek"
+    if not _kek_file.exists():
+        _kek_file.parent.mkdir(parents=True, exist_ok=True)
+        _kek_file.write_text(generate_kek_spec("dev1"))
+        _kek_file.chmod(0o600)
+    TAKEDOWN_KEKS = _kek_file.read_text().strip()

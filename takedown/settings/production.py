@@ -1,0 +1,43 @@
+"""Production: PostgreSQL, Redis, separate web / worker / beat processes.
+
+Refuses to start without its secrets (ImproperlyConfigured), and passes
+``manage.py check --deploy``.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import SECRET_KEY, TAKEDOWN_KEKS, env
+
+DEBUG = False
+
+_missing = [
+    name
+    for name, value in (
+        ("SECRET_KEY", SECRET_KEY),
+        ("ALLOWED_HOSTS", env.str("ALLOWED_HOSTS", default="")),
+        ("TAKEDOWN_KEKS", TAKEDOWN_KEKS),
+    )
+    if not value
+]
+if _missing:
+    raise ImproperlyConfigured(
+        "Production settings need these environment variables: " + ", ".join(_missing)
+    )
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long.")
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+LOG_JSON = env.bool("LOG_JSON", default=True)
+from takedown.core.logging import build_logging  # noqa: E402
+
+LOGGING = build_logging(json=LOG_JSON, level=env.str("LOG_LEVEL", default="INFO"))

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from deadlines.models import Deadline
+from liaison.choices import DepictionType, VictimNotificationRule
 from takedown.core.fields import EncryptedTextField
 
 from .choices import (
@@ -33,7 +34,6 @@ from .choices import (
     VictimMessageStatus,
     VictimPreference,
 )
-from liaison.choices import DepictionType, VictimNotificationRule
 
 hex_sha256 = RegexValidator(r"^[0-9a-f]{64}$", _("A SHA-256 is 64 lowercase hex digits."))
 hex_md5 = RegexValidator(r"^[0-9a-f]{32}$", _("An MD5 is 32 lowercase hex digits."))
@@ -96,7 +96,9 @@ class Case(models.Model):
             models.Index(fields=["status", "created_at"], name="case_status_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=CaseStatus.values), name="case_status_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(status=CaseStatus.MERGED, merged_into__isnull=False)
                 | (~Q(status=CaseStatus.MERGED) & Q(merged_into__isnull=True)),
@@ -127,6 +129,9 @@ class CaseParticipant(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["desk", "case"], name="participant_desk_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.desk} ({self.role}) in case {self.case_id}"
 
 
 class ReportedItem(models.Model):
@@ -174,7 +179,9 @@ class ReportedItem(models.Model):
                 condition=~Q(url="") | ~Q(sha256="") | ~Q(md5=""),
                 name="item_has_url_or_hash",
             ),
-            models.CheckConstraint(condition=Q(status__in=ItemStatus.values), name="item_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=ItemStatus.values), name="item_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -197,7 +204,11 @@ class Report(models.Model):
         "liaison.Authority", on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
     )
     platform = models.ForeignKey(
-        "liaison.Platform", on_delete=models.PROTECT, null=True, blank=True, related_name="self_reports"
+        "liaison.Platform",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="self_reports",
     )
     external_reference = models.CharField(_("your reference"), max_length=100, blank=True)
     acute = models.BooleanField(_("acute"), default=False)
@@ -212,12 +223,19 @@ class Report(models.Model):
             models.Index(fields=["platform", "-received_at"], name="report_platform_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(source__in=ReportSource.values), name="report_source_valid"),
             models.CheckConstraint(
-                condition=Q(submitted_by__isnull=False) | Q(partner__isnull=False) | Q(platform__isnull=False),
+                condition=Q(source__in=ReportSource.values), name="report_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(submitted_by__isnull=False)
+                | Q(partner__isnull=False)
+                | Q(platform__isnull=False),
                 name="report_has_submitter",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Report {self.pk} from {self.reporting_jurisdiction_id}"
 
 
 class ReportItem(models.Model):
@@ -225,7 +243,9 @@ class ReportItem(models.Model):
     item = models.ForeignKey(ReportedItem, on_delete=models.PROTECT, related_name="report_lines")
     position = models.PositiveIntegerField()
     matched_by = models.CharField(
-        max_length=10, blank=True, help_text=_("url, sha256 or md5 when it joined an existing item.")
+        max_length=10,
+        blank=True,
+        help_text=_("url, sha256 or md5 when it joined an existing item."),
     )
 
     class Meta:
@@ -234,10 +254,15 @@ class ReportItem(models.Model):
             models.UniqueConstraint(fields=["report", "position"], name="report_line_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"Report {self.report_id} line {self.position}"
+
 
 class Assessment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
-    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     depiction_type = models.CharField(max_length=12, choices=DepictionType.choices)
     age_group = models.CharField(max_length=14, choices=AgeGroup.choices)
     severity = models.PositiveSmallIntegerField(
@@ -258,19 +283,27 @@ class Assessment(models.Model):
         ordering = ["-created_at"]
         get_latest_by = "created_at"
         constraints = [
-            models.CheckConstraint(condition=Q(severity__gte=1, severity__lte=5), name="assessment_severity_range"),
+            models.CheckConstraint(
+                condition=Q(severity__gte=1, severity__lte=5), name="assessment_severity_range"
+            ),
             models.CheckConstraint(condition=Q(risk_score__lte=100), name="assessment_risk_range"),
             models.CheckConstraint(
-                condition=Q(depiction_type__in=DepictionType.values), name="assessment_depiction_valid"
+                condition=Q(depiction_type__in=DepictionType.values),
+                name="assessment_depiction_valid",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Assessment of case {self.case_id}: {self.classification}"
 
 
 class OrderRequest(models.Model):
     """An officer asks the prosecutors of an authority that may act to issue an order."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="order_requests")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     authority = models.ForeignKey(
         "liaison.Authority", on_delete=models.PROTECT, related_name="order_requests"
     )
@@ -289,12 +322,19 @@ class OrderRequest(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-        indexes = [models.Index(fields=["authority", "status", "created_at"], name="orderrequest_queue_idx")]
+        indexes = [
+            models.Index(
+                fields=["authority", "status", "created_at"], name="orderrequest_queue_idx"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=OrderRequestStatus.values), name="orderrequest_status_valid"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Order request {self.pk} for case {self.case_id}"
 
 
 class TakedownOrder(models.Model):
@@ -313,7 +353,9 @@ class TakedownOrder(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    platform = models.ForeignKey("liaison.Platform", on_delete=models.PROTECT, related_name="orders")
+    platform = models.ForeignKey(
+        "liaison.Platform", on_delete=models.PROTECT, related_name="orders"
+    )
     items = models.ManyToManyField(ReportedItem, related_name="orders")
     legal_basis = models.TextField()
     reasons = models.TextField()
@@ -322,7 +364,9 @@ class TakedownOrder(models.Model):
     note = models.TextField(blank=True)
     issued_at = models.DateTimeField()
     removal_due_at = models.DateTimeField()
-    status = models.CharField(max_length=14, choices=OrderStatus.choices, default=OrderStatus.ISSUED)
+    status = models.CharField(
+        max_length=14, choices=OrderStatus.choices, default=OrderStatus.ISSUED
+    )
     version = models.PositiveSmallIntegerField(default=1)
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
@@ -349,7 +393,9 @@ class TakedownOrder(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=OrderKind.values), name="order_kind_valid"),
-            models.CheckConstraint(condition=Q(status__in=OrderStatus.values), name="order_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=OrderStatus.values), name="order_status_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(removal_due_at__gte=models.F("issued_at")), name="order_due_after_issue"
             ),
@@ -384,11 +430,15 @@ class PlatformResponse(models.Model):
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(
-                fields=["order", "kind"], condition=Q(answered_at__isnull=True), name="response_open_idx"
+                fields=["order", "kind"],
+                condition=Q(answered_at__isnull=True),
+                name="response_open_idx",
             ),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=ResponseKind.values), name="response_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=ResponseKind.values), name="response_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=~Q(kind=ResponseKind.OUTCOME) | (Q(item__isnull=False) & ~Q(outcome="")),
                 name="response_outcome_names_item",
@@ -404,6 +454,9 @@ class PlatformResponse(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} on order {self.order_id}"
+
 
 class MLARequest(models.Model):
     reference = models.CharField(max_length=40, unique=True)
@@ -414,9 +467,13 @@ class MLARequest(models.Model):
     requested_authority = models.ForeignKey(
         "liaison.Authority", on_delete=models.PROTECT, related_name="mla_received"
     )
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(max_length=14, choices=MLAKind.choices)
-    urgency = models.CharField(max_length=10, choices=MLAUrgency.choices, default=MLAUrgency.STANDARD)
+    urgency = models.CharField(
+        max_length=10, choices=MLAUrgency.choices, default=MLAUrgency.STANDARD
+    )
     legal_basis = models.TextField()
     description = models.TextField()
     items = models.ManyToManyField(ReportedItem, related_name="mla_requests", blank=True)
@@ -436,13 +493,20 @@ class MLARequest(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["requested_authority", "status"], name="mla_inbox_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=MLAStatus.values), name="mla_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=MLAStatus.values), name="mla_status_valid"
+            ),
             models.CheckConstraint(condition=Q(kind__in=MLAKind.values), name="mla_kind_valid"),
             models.CheckConstraint(
-                condition=~Q(kind=MLAKind.PRESERVATION) | Q(status=MLAStatus.DRAFT) | Q(preserve_until__isnull=False),
+                condition=~Q(kind=MLAKind.PRESERVATION)
+                | Q(status=MLAStatus.DRAFT)
+                | Q(preserve_until__isnull=False),
                 name="mla_preservation_has_until",
             ),
         ]
+
+    def __str__(self) -> str:
+        return self.reference
 
 
 class MLAMessage(models.Model):
@@ -450,13 +514,18 @@ class MLAMessage(models.Model):
 
     request = models.ForeignKey(MLARequest, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    from_authority = models.ForeignKey("liaison.Authority", on_delete=models.PROTECT, related_name="+")
+    from_authority = models.ForeignKey(
+        "liaison.Authority", on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(max_length=16, choices=MLAStatus.choices)
     text = models.TextField()
     created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.request_id}"
 
 
 class VictimNotice(models.Model):
@@ -472,7 +541,9 @@ class VictimNotice(models.Model):
     rule = models.CharField(max_length=20, choices=VictimNotificationRule.choices)
     conflict_decision = models.CharField(max_length=20, blank=True)
     conflict_reason = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -486,6 +557,9 @@ class VictimNotice(models.Model):
                 name="victim_surrogate_names_org",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Victim notice {self.pk} (case {self.case_id})"
 
 
 class VictimMessage(models.Model):
@@ -511,3 +585,6 @@ class VictimMessage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["notice", "milestone"], name="victim_message_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone} notice ({self.status})"

@@ -78,7 +78,9 @@ class Deadline(models.Model):
             models.Index(fields=["responsible_desk", "state", "due_at"], name="deadline_desk_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=DeadlineKind.values), name="deadline_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=DeadlineKind.values), name="deadline_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(state__in=DeadlineState.values), name="deadline_state_valid"
             ),
@@ -124,6 +126,9 @@ class DeadlinePause(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"Pause of deadline {self.deadline_id} from {self.started_at:%Y-%m-%d %H:%M}"
+
     @property
     def duration(self) -> timedelta | None:
         return self.ended_at - self.started_at if self.ended_at else None
@@ -152,6 +157,9 @@ class Escalation(models.Model):
                 condition=Q(kind__in=EscalationKind.values), name="escalation_kind_valid"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Level {self.level} of deadline {self.deadline_id} to {self.recipient_label}"
 
 
 class Notification(models.Model):
@@ -219,3 +227,6 @@ class DeliveryAttempt(models.Model):
 
     class Meta:
         ordering = ["attempted_at"]
+
+    def __str__(self) -> str:
+        return f"Attempt on notification {self.notification_id}: {'ok' if self.succeeded else 'failed'}"

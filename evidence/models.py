@@ -22,8 +22,12 @@ class EvidencePackage(models.Model):
     PERSONAL_FIELDS = ("hosting_ip", "provenance")
 
     reference = models.CharField(max_length=40, unique=True)
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="evidence_packages")
-    status = models.CharField(max_length=10, choices=PackageStatus.choices, default=PackageStatus.DRAFT)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="evidence_packages"
+    )
+    status = models.CharField(
+        max_length=10, choices=PackageStatus.choices, default=PackageStatus.DRAFT
+    )
     collecting_authority = models.ForeignKey(
         "liaison.Authority", on_delete=models.PROTECT, related_name="evidence_packages"
     )
@@ -42,8 +46,12 @@ class EvidencePackage(models.Model):
     previous_package = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
     )
-    mla_requests = models.ManyToManyField("cases.MLARequest", related_name="evidence_packages", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    mla_requests = models.ManyToManyField(
+        "cases.MLARequest", related_name="evidence_packages", blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField()
     sealed_at = models.DateTimeField(null=True, blank=True)
     sealed_by = models.ForeignKey(
@@ -63,9 +71,12 @@ class EvidencePackage(models.Model):
             ("export_evidence", "Can export sealed evidence"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=PackageStatus.values), name="package_status_valid"),
             models.CheckConstraint(
-                condition=Q(status=PackageStatus.DRAFT) | (Q(sealed_at__isnull=False) & ~Q(signature="")),
+                condition=Q(status__in=PackageStatus.values), name="package_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=PackageStatus.DRAFT)
+                | (Q(sealed_at__isnull=False) & ~Q(signature="")),
                 name="package_sealed_is_signed",
             ),
         ]
@@ -89,18 +100,25 @@ class EvidenceItem(models.Model):
     pdq = models.CharField(max_length=64, blank=True)
     wrapped_key = models.TextField(help_text=_("The data key, encrypted under a KEK."))
     chunk_size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField()
     purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return str(self.file_id)  # never the original name: it may describe the content
+
 
 class CustodyEvent(AppendOnlyModel):
     """Append-only and hash-chained per package: each event carries the previous one's hash."""
 
-    package = models.ForeignKey(EvidencePackage, on_delete=models.PROTECT, related_name="custody_events")
+    package = models.ForeignKey(
+        EvidencePackage, on_delete=models.PROTECT, related_name="custody_events"
+    )
     sequence = models.PositiveIntegerField()
     action = models.CharField(max_length=12, choices=CustodyAction.choices)
     actor = models.ForeignKey(
@@ -112,7 +130,9 @@ class CustodyEvent(AppendOnlyModel):
     )
     occurred_at = models.DateTimeField()
     reason = models.TextField(blank=True)
-    item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    item = models.ForeignKey(
+        EvidenceItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     item_digest = models.CharField(max_length=64, blank=True)
     details = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
@@ -122,5 +142,7 @@ class CustodyEvent(AppendOnlyModel):
         ordering = ["package_id", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["package", "sequence"], name="custody_sequence_unique"),
-            models.CheckConstraint(condition=Q(action__in=CustodyAction.values), name="custody_action_valid"),
+            models.CheckConstraint(
+                condition=Q(action__in=CustodyAction.values), name="custody_action_valid"
+            ),
         ]

@@ -34,9 +34,7 @@ class Jurisdiction(models.Model):
     Demo profiles are illustrative, not statements of any country's law.
     """
 
-    code = models.CharField(
-        _("code"), max_length=2, primary_key=True, validators=[country_code]
-    )
+    code = models.CharField(_("code"), max_length=2, primary_key=True, validators=[country_code])
     name = models.CharField(_("name"), max_length=100)
     timezone = models.CharField(_("timezone"), max_length=64, validators=[validate_timezone])
     holiday_calendar = models.CharField(
@@ -73,9 +71,7 @@ class Jurisdiction(models.Model):
     requires_minimised_exports = models.BooleanField(
         _("exports to it must be data-minimised"), default=False
     )
-    business_days = models.BooleanField(
-        _("day-based windows count business days"), default=False
-    )
+    business_days = models.BooleanField(_("day-based windows count business days"), default=False)
     profile_note = models.TextField(_("profile note"), blank=True)
 
     class Meta:
@@ -175,7 +171,9 @@ class Platform(models.Model):
         verbose_name = _("platform")
         verbose_name_plural = _("platforms")
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=PlatformKind.values), name="platform_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=PlatformKind.values), name="platform_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -242,7 +240,9 @@ class Contact(models.Model):
                 condition=Q(platform__isnull=False),
                 name="contact_platform_position_unique",
             ),
-            models.CheckConstraint(condition=Q(role__in=ContactRole.values), name="contact_role_valid"),
+            models.CheckConstraint(
+                condition=Q(role__in=ContactRole.values), name="contact_role_valid"
+            ),
             models.CheckConstraint(
                 condition=~Q(channel=Channel.WEBHOOK) | ~Q(webhook_url=""),
                 name="contact_webhook_has_url",
@@ -318,9 +318,13 @@ class AuthorityKey(models.Model):
     class Meta:
         ordering = ["authority_id", "purpose", "-valid_from"]
         constraints = [
-            models.CheckConstraint(condition=Q(purpose__in=KeyPurpose.values), name="key_purpose_valid"),
+            models.CheckConstraint(
+                condition=Q(purpose__in=KeyPurpose.values), name="key_purpose_valid"
+            ),
         ]
-        indexes = [models.Index(fields=["authority", "purpose", "valid_from"], name="key_lookup_idx")]
+        indexes = [
+            models.Index(fields=["authority", "purpose", "valid_from"], name="key_lookup_idx")
+        ]
 
     def __str__(self) -> str:
         return self.key_id
@@ -351,4 +355,3 @@ class ApiKey(AbstractAPIKey):
     @property
     def owner(self) -> Platform | Authority:
         return self.platform or self.partner
-

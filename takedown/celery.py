@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from celery import Celery, signals
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "takedown.settings.local")
 
@@ -18,18 +19,12 @@ app.autodiscover_tasks()
 
 @app.on_after_finalize.connect
 def _schedule(sender, **_kwargs):
-    from django.conf import settings
 
     sender.conf.beat_schedule = {
-        # Every minute (DEADLINE_SWEEP_SECONDS): warn, mark missed, escalate.
-        "sweep-deadlines": {
-            "task": "deadlines.tasks.sweep_deadlines",
-            "schedule": settings.DEADLINE_SWEEP_SECONDS,
-        },
-        # Every minute: deliver what the outbox holds and retry what failed.
-        "deliver-notifications": {
-            "task": "deadlines.tasks.deliver_pending_notifications",
-            "schedule": 60.0,
+        # Daily at 02:30 UTC: recompute the audit chain and record the verdict.
+        "verify-audit-chain": {
+            "task": "takedown.core.tasks.verify_audit_chain",
+            "schedule": crontab(hour=2, minute=30),
         },
     }
 

@@ -25,3 +25,22 @@ class PublicKeySerializer(serializers.ModelSerializer):
 
     def get_algorithm(self, key: AuthorityKey) -> str:
         return "Ed25519" if key.purpose == "signing" else "X25519"
+
+
+class ApiClientSerializer(serializers.Serializer):
+    kind = serializers.SerializerMethodField()
+    name = serializers.SerializerMethodField()
+    jurisdiction = serializers.SerializerMethodField()
+    key_name = serializers.CharField(source="key.name")
+    key_prefix = serializers.CharField(source="key.prefix")
+    key_expires = serializers.DateTimeField(source="key.expiry_date", allow_null=True)
+
+    def get_kind(self, client) -> str:
+        return "platform" if client.platform is not None else "partner"
+
+    def get_name(self, client) -> str:
+        return str(client.key.owner.name)
+
+    def get_jurisdiction(self, client) -> str:
+        owner = client.key.owner
+        return owner.establishment_jurisdiction_id if client.platform else owner.jurisdiction_id

@@ -4,4 +4,5 @@ from . import views
 
 urlpatterns = [
     path("keys/", views.PublicKeyList.as_view(), name="api-keys"),
+    path("whoami/", views.WhoAmI.as_view(), name="api-whoami"),
 ]

@@ -1,9 +1,11 @@
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
 from liaison.models import AuthorityKey
 
-from .serializers import PublicKeySerializer
+from .permissions import IsIntakeClient
+from .serializers import ApiClientSerializer, PublicKeySerializer
 
 
 class PublicKeyList(generics.ListAPIView):
@@ -13,5 +15,17 @@ class PublicKeyList(generics.ListAPIView):
     serializer_class = PublicKeySerializer
     permission_classes = [AllowAny]
     authentication_classes = []
-    queryset = AuthorityKey.objects.select_related("authority").order_by("authority_id", "-valid_from")
+    queryset = AuthorityKey.objects.select_related("authority").order_by(
+        "authority_id", "-valid_from"
+    )
     filterset_fields = ["purpose", "authority"]
+
+
+class WhoAmI(generics.GenericAPIView):
+    """The API client behind the presented key: lets an integrator check its key."""
+
+    permission_classes = [IsIntakeClient]
+    serializer_class = ApiClientSerializer
+
+    def get(self, request):
+        return Response(self.get_serializer(request.user).data)

@@ -15,4 +15,5 @@ class CoreConfig(AppConfig):
 
         # After the last app's permissions exist, every migrate brings the roles up
         # to date (idempotent).
-        post_migrate.connect(sync_roles, sender=list(apps.get_app_configs())[-1])
+        last_with_models = [c for c in apps.get_app_configs() if c.models_module][-1]
+        post_migrate.connect(sync_roles, sender=last_with_models)

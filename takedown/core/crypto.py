@@ -23,7 +23,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-TOKEN_VERSION = "kek1"
+TOKEN_VERSION = "kek1"  # noqa: S105 (a format tag, not a secret)
 
 
 class DecryptionError(Exception):

@@ -18,7 +18,7 @@ def append_only_trigger(table: str) -> RunPython:
     def forwards(apps, schema_editor):
         if schema_editor.connection.vendor != "postgresql":
             return
-        schema_editor.execute(_FUNCTION)
+        schema_editor.execute(_FUNCTION, params=None)
         schema_editor.execute(
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
             "FOR EACH ROW EXECUTE FUNCTION takedown_refuse_change()"

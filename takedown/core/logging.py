@@ -38,9 +38,7 @@ def build_logging(*, json: bool, level: str) -> dict:
         cache_logger_on_first_use=True,
     )
     renderer = (
-        structlog.processors.JSONRenderer()
-        if json
-        else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     )
     return {
         "version": 1,

@@ -95,7 +95,7 @@ class AuditEvent(AppendOnlyModel):
     actor_label = models.CharField(_("actor"), max_length=150)
     action = models.CharField(_("action"), max_length=64, db_index=True)
     object_type = models.CharField(max_length=64, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=150, blank=True)
     case_id = models.BigIntegerField(null=True, blank=True)
     # "|DE|NL|": the jurisdictions an oversight body may see this event for.
     jurisdictions = models.CharField(max_length=255, blank=True)
@@ -133,9 +133,15 @@ class IdempotencyRecord(models.Model):
             models.UniqueConstraint(fields=["owner", "key"], name="idempotency_owner_key_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.owner} {self.key}"
+
 
 class Counter(models.Model):
     """Gap-free human references (TD-2026-000123): one row per name, taken under a lock."""
 
     name = models.CharField(max_length=64, primary_key=True)
     value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

@@ -40,7 +40,11 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.PROSECUTOR: [],
     Role.AUDITOR: ["core.view_auditevent"],
     Role.OPERATOR: [
-        *(f"{m.split('.')[0]}.{action}_{m.split('.')[1]}" for m in _CONFIG_MODELS for action in ("add", "change", "view")),
+        *(
+            f"{m.split('.')[0]}.{action}_{m.split('.')[1]}"
+            for m in _CONFIG_MODELS
+            for action in ("add", "change", "view")
+        ),
         *(f"{m.split('.')[0]}.view_{m.split('.')[1]}" for m in _READ_ONLY_MODELS),
         "deadlines.change_notification",
     ],

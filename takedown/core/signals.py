@@ -21,7 +21,10 @@ def _logged_in(sender, request, user, **_kwargs):
 def _logged_out(sender, request, user, **_kwargs):
     if user is not None:
         audit_record(
-            action="auth.logout", actor=user, jurisdictions=[user.jurisdiction_code], ip=_ip(request)
+            action="auth.logout",
+            actor=user,
+            jurisdictions=[user.jurisdiction_code],
+            ip=_ip(request),
         )
 
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "deadlines",
     "cases",
     "evidence",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -245,6 +246,9 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="takedown@example.org")
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 
 # --- Logging -------------------------------------------------------------------
 LOG_JSON = env.bool("LOG_JSON", default=False)

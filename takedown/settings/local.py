@@ -5,10 +5,12 @@ from .base import VAR_DIR, env
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = SECRET_KEY or "local-development-only-not-secret"  # noqa: F405
-EMAIL_BACKEND = env.str(
-    "EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
-)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 if not TAKEDOWN_KEKS:  # noqa: F405
     # A development KEK kept outside the repository, made on first run.
@@ -20,3 +22,7 @@ if not TAKEDOWN_KEKS:  # noqa: F405
         _kek_file.write_text(generate_kek_spec("dev1"))
         _kek_file.chmod(0o600)
     TAKEDOWN_KEKS = _kek_file.read_text().strip()
+
+# Serve static files from the apps without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

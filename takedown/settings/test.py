@@ -16,7 +16,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "evidence": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(VAR_DIR / "test-evidence" / os.environ.get("PYTEST_XDIST_WORKER", "main"))},
+        "OPTIONS": {
+            "location": str(
+                VAR_DIR / "test-evidence" / os.environ.get("PYTEST_XDIST_WORKER", "main")
+            )
+        },
     },
 }
 # A fresh key-encryption key per test run; tests that rotate add their own.
@@ -28,3 +32,23 @@ os.environ.setdefault("TAKEDOWN_KEKS", TAKEDOWN_KEKS)  # inherited by worker sub
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a worker subprocess can open the same test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+# A queue of this run's own, so a worker started by a test never meets another run's
+# messages (and the embedded instance's broker folder is left alone).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.setdefault(
+    "CELERY_TASK_DEFAULT_QUEUE", f"takedown-test-{os.getpid()}-{os.urandom(3).hex()}"
+)
+if not REDIS_URL:  # noqa: F405
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        key: str(VAR_DIR / "test-broker" / folder)
+        for key, folder in (
+            ("data_folder_in", "queue"),
+            ("data_folder_out", "queue"),
+            ("processed_folder", "processed"),
+            ("control_folder", "control"),
+        )
+    }
+
+# Serve static files from the apps without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,369 @@
+"""The demo data set. Deterministic (seeded random), created in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from datetime import date, timedelta
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from cases.choices import CaseStatus, ItemStatus, ParticipantRole, ReportSource
+from cases.models import Case, CaseParticipant, Report, ReportedItem, ReportItem
+from cases.normalise import normalise_url
+from liaison.choices import AuthorityKind, ContactRole, PlatformKind, VictimNotificationRule
+from liaison.models import (
+    Agreement,
+    Authority,
+    Contact,
+    Jurisdiction,
+    LiaisonDesk,
+    Platform,
+    PlatformDomain,
+)
+from takedown.core.audit import audit_record
+from takedown.core.choices import Role
+from takedown.core.models import User
+from takedown.core.references import allocate
+
+DEMO_PASSWORD = "takedown-demo-2026"  # noqa: S105 (printed demo credential, never production)
+ILLUSTRATIVE = "Illustrative demo profile: not a statement of this country's law."
+
+JURISDICTIONS = [
+    {
+        "code": "DE",
+        "name": "Germany",
+        "timezone": "Europe/Berlin",
+        "holiday_calendar": "DE",
+        "criminalises_drawn": True,
+        "criminalises_text": False,
+        "evidence_retention_days": 3650,
+        "case_retention_days": 1825,
+        "victim_notification_rule": VictimNotificationRule.PRIVACY_FIRST,
+        "accepts_direct_orders": True,
+        "requires_minimised_exports": True,
+        "business_days": True,
+    },
+    {
+        "code": "NL",
+        "name": "Netherlands",
+        "timezone": "Europe/Amsterdam",
+        "holiday_calendar": "NL",
+        "criminalises_drawn": True,
+        "criminalises_text": True,
+        "evidence_retention_days": 1825,
+        "case_retention_days": 1095,
+        "victim_notification_rule": VictimNotificationRule.EITHER,
+        "accepts_direct_orders": True,
+        "requires_minimised_exports": False,
+        "business_days": True,
+    },
+    {
+        "code": "US",
+        "name": "United States",
+        "timezone": "America/New_York",
+        "holiday_calendar": "US",
+        "criminalises_drawn": False,
+        "criminalises_text": False,
+        "evidence_retention_days": 2555,
+        "case_retention_days": 2555,
+        "victim_notification_rule": VictimNotificationRule.DIRECT_REQUIRED,
+        "accepts_direct_orders": False,
+        "requires_minimised_exports": False,
+        "business_days": False,
+    },
+    {
+        "code": "JP",
+        "name": "Japan",
+        "timezone": "Asia/Tokyo",
+        "holiday_calendar": "JP",
+        "criminalises_simulated": False,
+        "criminalises_drawn": False,
+        "criminalises_text": False,
+        "evidence_retention_days": 1095,
+        "case_retention_days": 1095,
+        "victim_notification_rule": VictimNotificationRule.PRIVACY_FIRST,
+        "accepts_direct_orders": True,
+        "requires_minimised_exports": True,
+        "business_days": True,
+    },
+]
+
+PLATFORMS = [
+    (
+        "Example Video",
+        "example-video",
+        PlatformKind.HOSTING,
+        "NL",
+        ["example-video.test", "cdn.example-video.test"],
+    ),
+    ("Sample Social", "sample-social", PlatformKind.SOCIAL, "US", ["social.example.org"]),
+    ("Demo Cloud", "demo-cloud", PlatformKind.CLOUD, "DE", ["demo-cloud.test"]),
+]
+
+# username, role, jurisdiction, authority kind, timezone, description
+USERS = [
+    (
+        "officer.de",
+        Role.LIAISON_OFFICER,
+        "DE",
+        AuthorityKind.POLICE,
+        "Europe/Berlin",
+        "liaison officer, DE desk",
+    ),
+    (
+        "officer.nl",
+        Role.LIAISON_OFFICER,
+        "NL",
+        AuthorityKind.POLICE,
+        "Europe/Amsterdam",
+        "liaison officer, NL desk",
+    ),
+    (
+        "officer.us",
+        Role.LIAISON_OFFICER,
+        "US",
+        AuthorityKind.POLICE,
+        "America/New_York",
+        "liaison officer, US desk",
+    ),
+    (
+        "prosecutor.de",
+        Role.PROSECUTOR,
+        "DE",
+        AuthorityKind.PROSECUTOR,
+        "Europe/Berlin",
+        "prosecutor, DE",
+    ),
+    (
+        "prosecutor.nl",
+        Role.PROSECUTOR,
+        "NL",
+        AuthorityKind.PROSECUTOR,
+        "Europe/Amsterdam",
+        "prosecutor, NL",
+    ),
+    (
+        "auditor.de",
+        Role.AUDITOR,
+        "DE",
+        AuthorityKind.REGULATOR,
+        "Europe/Berlin",
+        "oversight body, DE",
+    ),
+    ("operator", Role.OPERATOR, "NL", AuthorityKind.POLICE, "UTC", "operator (admin)"),
+]
+
+# How many demo cases end up in each status.
+STATUS_SPREAD = [
+    (CaseStatus.NEW, 7),
+    (CaseStatus.TRIAGE, 5),
+    (CaseStatus.ASSESSED, 4),
+    (CaseStatus.ACTION, 5),
+    (CaseStatus.RESOLVED, 3),
+    (CaseStatus.CLOSED, 2),
+    (CaseStatus.NOT_ILLEGAL, 2),
+    (CaseStatus.MERGED, 2),
+]
+
+
+def _already_seeded() -> bool:
+    return User.objects.filter(username="officer.de").exists()
+
+
+def seed() -> tuple[bool, list[tuple[str, str]]]:
+    logins = [(u[0], u[5]) for u in USERS]
+    if _already_seeded():
+        return False, logins
+    with transaction.atomic():
+        _seed(random.Random(2026), timezone.now())  # noqa: S311 (demo data, not security)
+    return True, logins
+
+
+def _seed(rng: random.Random, now) -> None:
+    jurisdictions = {}
+    for spec in JURISDICTIONS:
+        jurisdictions[spec["code"]] = Jurisdiction.objects.create(profile_note=ILLUSTRATIVE, **spec)
+
+    authorities, desks = {}, {}
+    for code, j in jurisdictions.items():
+        for kind, name in (
+            (AuthorityKind.POLICE, f"{j.name} National Police (demo)"),
+            (AuthorityKind.PROSECUTOR, f"{j.name} Public Prosecution (demo)"),
+            (AuthorityKind.REGULATOR, f"{j.name} Online Safety Regulator (demo)"),
+        ):
+            authorities[code, kind] = Authority.objects.create(
+                jurisdiction=j, name=name, kind=kind, email=f"{kind}.{code.lower()}@example.org"
+            )
+        desk = LiaisonDesk.objects.create(
+            authority=authorities[code, AuthorityKind.POLICE],
+            name=f"{code} Liaison Desk",
+            email=f"desk.{code.lower()}@example.org",
+        )
+        desks[code] = desk
+        for position, (role, title) in enumerate(
+            [
+                (ContactRole.PRIMARY, "Duty officer"),
+                (ContactRole.BACKUP, "Backup duty officer"),
+                (ContactRole.BACKUP, "Second backup"),
+                (ContactRole.SUPERVISOR, "Desk supervisor"),
+            ]
+        ):
+            Contact.objects.create(
+                desk=desk,
+                position=position,
+                role=role,
+                name=f"{title} {code}",
+                email=f"{role}{position}.{code.lower()}@example.org",
+            )
+    hotline = Authority.objects.create(
+        jurisdiction=jurisdictions["NL"],
+        name="Netherlands Hotline (demo)",
+        kind=AuthorityKind.HOTLINE,
+        email="hotline.nl@example.org",
+    )
+    authorities["NL", AuthorityKind.HOTLINE] = hotline
+
+    platforms = []
+    for name, slug, kind, est, domains in PLATFORMS:
+        platform = Platform.objects.create(
+            name=name,
+            slug=slug,
+            kind=kind,
+            establishment_jurisdiction=jurisdictions[est],
+            webhook_url=f"https://hooks.{slug}.test/takedown",
+        )
+        for domain in domains:
+            PlatformDomain.objects.create(platform=platform, domain=domain)
+        for position, (role, title) in enumerate(
+            [
+                (ContactRole.POINT_PERSON, "Trust & Safety lead"),
+                (ContactRole.POINT_PERSON, "Trust & Safety backup"),
+            ]
+        ):
+            Contact.objects.create(
+                platform=platform,
+                position=position,
+                role=role,
+                name=f"{title}, {name}",
+                email=f"{role}{position}@{slug}.test",
+            )
+        regulator = authorities[est, AuthorityKind.REGULATOR]
+        Contact.objects.create(
+            platform=platform,
+            position=2,
+            role=ContactRole.REGULATOR,
+            name=regulator.name,
+            email=regulator.email,
+        )
+        platforms.append(platform)
+
+    agreement = Agreement.objects.create(
+        name="DE–NL rapid removal protocol (illustrative)",
+        valid_from=date(now.year - 1, 1, 1),
+        assessment_hours=24,
+        final_order_days=5,
+        removal_minutes=60,
+        acknowledgement_minutes=30,
+        consequence_text="Undue delay is reported to the regulator of the establishment state.",
+    )
+    agreement.parties.set([jurisdictions["DE"], jurisdictions["NL"]])
+
+    groups = {role: Group.objects.get(name=role.value) for role in Role}
+    users = {}
+    for username, role, code, kind, tz, _description in USERS:
+        user = User.objects.create_user(
+            username=username,
+            password=DEMO_PASSWORD,
+            email=f"{username}@example.org",
+            first_name=username.split(".")[0].capitalize(),
+            authority=authorities[code, kind],
+            timezone=tz,
+            is_staff=role == Role.OPERATOR,
+        )
+        user.groups.add(groups[role])
+        if role == Role.LIAISON_OFFICER:
+            desks[code].members.add(user)
+        users[username] = user
+
+    _seed_cases(rng, now, jurisdictions, desks, platforms, users)
+
+
+def _synthetic_hashes(n: int) -> tuple[str, str]:
+    data = f"synthetic demo bytes #{n}".encode()
+    return hashlib.sha256(data).hexdigest(), hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+
+def _seed_cases(rng, now, jurisdictions, desks, platforms, users) -> None:
+    officers = [users["officer.de"], users["officer.nl"], users["officer.us"]]
+    numbers = iter(allocate(f"case-{now.year}", sum(n for _s, n in STATUS_SPREAD)))
+    item_no = 0
+    survivors: list[Case] = []
+    for status, count in STATUS_SPREAD:
+        for _ in range(count):
+            officer = rng.choice(officers)
+            desk = officer.desks.first()
+            platform = rng.choice(platforms)
+            received = now - timedelta(hours=rng.randint(1, 160))
+            acute = rng.random() < 0.25
+            case = Case.objects.create(
+                reference=f"TD-{now.year}-{next(numbers):06d}",
+                status=status,
+                lead_desk=desk,
+                acute=acute,
+                priority=1 if acute else rng.randint(2, 4),
+                assignee=officer if status != CaseStatus.NEW else None,
+                summary=f"Demo report of material on {platform.name} (synthetic).",
+                queue_due_at=received + timedelta(hours=24 if acute else 48),
+                merged_into=rng.choice(survivors) if status == CaseStatus.MERGED else None,
+                created_at=received,
+                closed_at=now if status in (CaseStatus.CLOSED, CaseStatus.NOT_ILLEGAL) else None,
+            )
+            if status not in (CaseStatus.MERGED,):
+                survivors.append(case)
+            CaseParticipant.objects.create(
+                case=case, desk=desk, role=ParticipantRole.LEAD, joined_at=received
+            )
+            report = Report.objects.create(
+                source=rng.choice(list(ReportSource)),
+                reporting_jurisdiction=jurisdictions[desk.authority.jurisdiction_id],
+                submitted_by=officer,
+                acute=acute,
+                summary=case.summary,
+                received_at=received,
+            )
+            for position in range(rng.randint(1, 3)):
+                item_no += 1
+                domain = platform.domains.first().domain
+                url = f"https://{domain}/v/{rng.getrandbits(40):010x}"
+                normalised = normalise_url(url)
+                sha256, md5 = _synthetic_hashes(item_no)
+                item_status = {
+                    CaseStatus.RESOLVED: ItemStatus.VERIFIED_REMOVED,
+                    CaseStatus.CLOSED: ItemStatus.VERIFIED_REMOVED,
+                }.get(status, ItemStatus.ONLINE)
+                item = ReportedItem.objects.create(
+                    case=case,
+                    url=url,
+                    normalized_url=normalised.url,
+                    url_digest=normalised.digest,
+                    domain=normalised.host,
+                    platform=platform,
+                    hosting_jurisdiction=platform.establishment_jurisdiction,
+                    sha256=sha256,
+                    md5=md5,
+                    status=item_status,
+                    created_at=received,
+                )
+                ReportItem.objects.create(report=report, item=item, position=position)
+            audit_record(
+                action="case.opened",
+                actor=officer,
+                obj=case,
+                case_id=case.id,
+                jurisdictions=[desk.authority.jurisdiction_id],
+                data={"status": status, "demo": True},
+                now=received,
+            )

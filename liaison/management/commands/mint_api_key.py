@@ -1,0 +1,34 @@
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from liaison.models import Authority, Platform
+from liaison.services import api_key_mint
+
+
+class Command(BaseCommand):
+    help = "Mint an API key for a platform or an intake partner. The key is shown once."
+
+    def add_arguments(self, parser):
+        owner = parser.add_mutually_exclusive_group(required=True)
+        owner.add_argument("--platform", help="platform slug")
+        owner.add_argument("--partner", type=int, help="authority id of an intake partner")
+        parser.add_argument("--name", required=True, help="what the key is for")
+        parser.add_argument("--expires-in-days", type=int, default=365)
+
+    def handle(self, *args, platform, partner, name, expires_in_days, **options):
+        try:
+            owner = (
+                Platform.objects.get(slug=platform)
+                if platform
+                else Authority.objects.get(pk=partner)
+            )
+        except (Platform.DoesNotExist, Authority.DoesNotExist) as exc:
+            raise CommandError("No such platform or partner.") from exc
+        key, secret = api_key_mint(
+            owner=owner, name=name, expires_at=timezone.now() + timedelta(days=expires_in_days)
+        )
+        self.stdout.write(f"API key {key.prefix} for {owner} (expires {key.expiry_date:%Y-%m-%d}):")
+        self.stdout.write(secret)
+        self.stdout.write("Store it now: only its hash is kept, it cannot be shown again.")

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from takedown.core.audit import audit_record
+
+from .models import ApiKey, Authority, Platform
+
+
+def api_key_mint(
+    *, owner: Platform | Authority, name: str, expires_at: datetime | None, actor=None
+) -> tuple[ApiKey, str]:
+    """A new key for a platform or intake partner; returns the row and the secret,
+    which is shown once and stored only as a hash."""
+    is_platform = isinstance(owner, Platform)
+    with transaction.atomic():
+        key, secret = ApiKey.objects.create_key(
+            name=name,
+            platform=owner if is_platform else None,
+            partner=None if is_platform else owner,
+            expiry_date=expires_at,
+        )
+        audit_record(
+            action="api_key.minted",
+            actor=actor,
+            obj=key,
+            jurisdictions=[
+                owner.establishment_jurisdiction_id if is_platform else owner.jurisdiction_id
+            ],
+            data={"owner": str(owner), "prefix": key.prefix, "name": name},
+        )
+    return key, secret
+
+
+def api_key_revoke(*, key: ApiKey, actor=None) -> None:
+    with transaction.atomic():
+        key.revoked = True
+        key.save(update_fields=["revoked"])
+        audit_record(action="api_key.revoked", actor=actor, obj=key, data={"prefix": key.prefix})

@@ -1,0 +1,36 @@
+import pytest
+from django.test import override_settings
+
+from takedown.celery import app as celery_app
+
+
+def test_healthz_answers_without_io(client):
+    # No database fixture: any query would raise here.
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_checks_database_and_broker(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.content
+    assert response.json()["checks"] == ["database", "broker"]
+
+
+@pytest.mark.django_db
+def test_readyz_names_an_unreachable_broker(client, monkeypatch):
+    # A Redis broker on a port where nothing listens.
+    monkeypatch.setattr(celery_app.conf, "broker_url", "redis://127.0.0.1:9/0")
+    with override_settings(CELERY_BROKER_TRANSPORT_OPTIONS={}):
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert set(body["failing"]) == {"broker"}
+
+
+def test_every_response_carries_a_request_id(client):
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="abc-123")
+    assert response["X-Request-ID"] == "abc-123"
+    generated = client.get("/healthz", HTTP_X_REQUEST_ID="bad id with spaces")["X-Request-ID"]
+    assert generated != "bad id with spaces" and len(generated) == 32

@@ -1,0 +1,61 @@
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from liaison.models import ApiKey
+from liaison.services import api_key_revoke
+from tests.liaison.factories import AuthorityFactory, PlatformFactory, api_key_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _whoami(client, key: str | None):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"} if key is not None else {}
+    return client.get("/api/v1/whoami/", **headers)
+
+
+def test_platform_key_identifies_its_platform(client):
+    platform = PlatformFactory(name="Video Host", slug="video-host")
+    response = _whoami(client, api_key_for(platform=platform))
+    assert response.status_code == 200
+    assert response.json()["kind"] == "platform"
+    assert response.json()["name"] == "Video Host"
+
+
+def test_partner_key_identifies_its_authority(client):
+    hotline = AuthorityFactory(name="Hotline", kind="hotline")
+    response = _whoami(client, api_key_for(partner=hotline))
+    assert response.json()["kind"] == "partner"
+
+
+@pytest.mark.parametrize("key", [None, "", "nonsense", "abcdefgh.wrongsecret"])
+def test_missing_or_unknown_key_is_401_problem(client, key):
+    response = _whoami(client, key)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] in {"not_authenticated", "authentication_failed"}
+
+
+def test_revoked_and_expired_keys_are_401(client):
+    platform = PlatformFactory()
+    secret = api_key_for(platform=platform)
+    api_key_revoke(key=ApiKey.objects.get(platform=platform))
+    assert _whoami(client, secret).status_code == 401
+
+    expired = api_key_for(platform=platform)
+    ApiKey.objects.filter(revoked=False).update(expiry_date=timezone.now() - timedelta(days=1))
+    response = _whoami(client, expired)
+    assert response.status_code == 401
+    assert "expired" in response.json()["detail"]
+
+
+def test_keys_are_stored_only_as_hashes(capsys):
+    platform = PlatformFactory(slug="hashed-only")
+    call_command("mint_api_key", platform="hashed-only", name="integration")
+    secret = capsys.readouterr().out.splitlines()[1]
+    key = ApiKey.objects.get(platform=platform)
+    assert secret.split(".")[1] not in key.hashed_key and secret not in key.id
+    assert ApiKey.objects.is_valid(secret)

@@ -1,0 +1,66 @@
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from cases.choices import CaseStatus
+from cases.models import Case, ReportedItem
+from liaison.models import Contact, Jurisdiction, LiaisonDesk, Platform
+from takedown.core.audit import verify_chain
+from takedown.core.models import AuditEvent, User
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Jurisdiction,
+            LiaisonDesk,
+            Contact,
+            Platform,
+            User,
+            Case,
+            ReportedItem,
+            AuditEvent,
+        )
+    }
+
+
+def test_seed_demo_is_complete_and_idempotent(capsys):
+    call_command("seed_demo")
+    first = _counts()
+    output = capsys.readouterr().out
+    assert "officer.de" in output and "takedown-demo-2026" in output
+
+    call_command("seed_demo")
+    assert _counts() == first
+    assert "nothing changed" in capsys.readouterr().out
+
+    assert first["Jurisdiction"] >= 4 and first["Platform"] >= 3
+    assert 25 <= first["Case"] <= 40
+    assert set(Counter(Case.objects.values_list("status", flat=True))) == set(CaseStatus.values)
+    profiles = Jurisdiction.objects.all()
+    assert {j.criminalises_drawn for j in profiles} == {True, False}
+    assert any(not j.accepts_direct_orders for j in profiles)
+    assert len({j.timezone for j in profiles}) == len(profiles)
+    assert len({j.evidence_retention_days for j in profiles}) > 1
+    assert all("Illustrative" in j.profile_note for j in profiles)
+    for desk in LiaisonDesk.objects.all():
+        assert desk.roster.count() >= 3
+    assert all(
+        domain.endswith((".test", "example.org"))
+        for domain in Platform.objects.values_list("domains__domain", flat=True)
+    )
+    assert verify_chain()[1] is None
+
+
+def test_seed_demo_is_refused_in_production():
+    with (
+        override_settings(SETTINGS_MODULE="takedown.settings.production"),
+        pytest.raises(CommandError, match="production"),
+    ):
+        call_command("seed_demo")

@@ -21,6 +21,16 @@ app.autodiscover_tasks()
 def _schedule(sender, **_kwargs):
 
     sender.conf.beat_schedule = {
+        # Every minute (DEADLINE_SWEEP_SECONDS): warn, mark missed, escalate.
+        "sweep-deadlines": {
+            "task": "deadlines.tasks.sweep_deadlines",
+            "schedule": settings.DEADLINE_SWEEP_SECONDS,
+        },
+        # Every minute: deliver what the outbox holds, retries and lost tasks included.
+        "deliver-notifications": {
+            "task": "deadlines.tasks.deliver_pending_notifications",
+            "schedule": settings.NOTIFICATION_SCAN_SECONDS,
+        },
         # Daily at 02:30 UTC: recompute the audit chain and record the verdict.
         "verify-audit-chain": {
             "task": "takedown.core.tasks.verify_audit_chain",

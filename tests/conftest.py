@@ -53,3 +53,12 @@ def login(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def webhook_receiver():
+    from tests.webhooks import start_receiver
+
+    receiver, server = start_receiver()
+    yield receiver
+    server.shutdown()

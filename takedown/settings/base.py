@@ -206,6 +206,13 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Seconds between deadline sweeps; the e2e test shortens it.
 DEADLINE_SWEEP_SECONDS = env.float("DEADLINE_SWEEP_SECONDS", default=60.0)
+NOTIFICATION_SCAN_SECONDS = env.float("NOTIFICATION_SCAN_SECONDS", default=60.0)
+# After the due time, the next roster level is told after each further interval.
+ESCALATION_INTERVAL_MINUTES = env.int("ESCALATION_INTERVAL_MINUTES", default=240)
+# Outbox delivery: attempts before a message becomes a dead letter; first retry delay.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
+NOTIFICATION_BACKOFF_SECONDS = env.float("NOTIFICATION_BACKOFF_SECONDS", default=30.0)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 
 # --- Key encryption ------------------------------------------------------------
 # TAKEDOWN_KEKS: "kid:base64url-32-bytes,kid2:..." — the first one encrypts, every

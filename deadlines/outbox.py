@@ -1,0 +1,293 @@
+"""The notification outbox.
+
+Every message is a ``Notification`` row first, written in the transaction of the change
+that caused it; delivery happens after commit, with retries, exponential backoff and
+jitter, each attempt recorded, and a dead-letter state operators can retry from. Nothing
+is sent that was not recorded, and a lost task only delays a message: the periodic
+``deliver_pending_notifications`` finds every pending row again.
+
+Webhooks are signed per the Standard Webhooks scheme (``webhook-id``,
+``webhook-timestamp``, ``webhook-signature``) with the receiver's secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import random
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import requests
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from standardwebhooks import Webhook
+
+from liaison.models import Contact, Platform
+from takedown.core.audit import audit_record
+
+from .choices import NotificationChannel, NotificationStatus
+from .models import DeliveryAttempt, Escalation, Notification
+
+logger = logging.getLogger(__name__)
+
+CLAIM_LEASE = timedelta(minutes=5)
+
+
+def new_webhook_secret() -> str:
+    """A Standard Webhooks secret: ``whsec_`` and 32 random bytes, base64."""
+    return "whsec_" + base64.b64encode(os.urandom(32)).decode()
+
+
+def max_attempts() -> int:
+    return getattr(settings, "NOTIFICATION_MAX_ATTEMPTS", 8)
+
+
+def backoff(attempts: int, *, rng: random.Random | None = None) -> timedelta:
+    """Exponential backoff (30 s, 1 min, 2 min, … capped at 1 h) with ±20 % jitter, so a
+    receiver that comes back is not hit by every retry at once."""
+    base = getattr(settings, "NOTIFICATION_BACKOFF_SECONDS", 30.0)
+    delay = min(base * 2 ** max(attempts - 1, 0), 3600.0)
+    jitter = (rng or random).uniform(0.8, 1.2)
+    return timedelta(seconds=delay * jitter)
+
+
+# --- Enqueueing -------------------------------------------------------------------------
+
+
+def notification_enqueue(
+    *,
+    channel: NotificationChannel,
+    recipient: str,
+    event_type: str,
+    payload: dict,
+    dedupe_key: str,
+    subject: str = "",
+    contact: Contact | None = None,
+    platform: Platform | None = None,
+    escalation: Escalation | None = None,
+    case_id: int | None = None,
+    now: datetime | None = None,
+) -> Notification:
+    """Record a message in the caller's transaction; deliver it after commit.
+    The dedupe key makes enqueueing idempotent: the same key gives the same row."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                channel=channel,
+                recipient=recipient,
+                subject=subject[:300],
+                event_type=event_type,
+                payload=payload,
+                dedupe_key=dedupe_key,
+                contact=contact,
+                platform=platform,
+                escalation=escalation,
+                case_id=case_id if case_id is not None else payload.get("case_id"),
+                created_at=now,
+                next_attempt_at=now,
+            )
+    except IntegrityError:
+        return Notification.objects.get(dedupe_key=dedupe_key)
+    transaction.on_commit(lambda: _deliver_later(notification.pk))
+    return notification
+
+
+def _deliver_later(notification_id: int) -> None:
+    from .tasks import deliver_notification
+
+    try:
+        deliver_notification.delay(notification_id)
+    except Exception:  # the broker is down: the periodic delivery finds the row anyway
+        logger.warning("could not enqueue delivery of notification %s", notification_id)
+
+
+def notify_contact(
+    *, contact: Contact, subject: str, payload: dict, escalation, now
+) -> Notification:
+    webhook = contact.channel == NotificationChannel.WEBHOOK
+    return notification_enqueue(
+        channel=NotificationChannel.WEBHOOK if webhook else NotificationChannel.EMAIL,
+        recipient=contact.webhook_url if webhook else contact.email,
+        subject=subject,
+        event_type=payload["type"],
+        payload=payload,
+        dedupe_key=f"escalation:{escalation.pk}",
+        contact=contact,
+        escalation=escalation,
+        case_id=escalation.deadline.case_id,
+        now=now,
+    )
+
+
+def notify_user(*, user, subject: str, payload: dict, escalation, now) -> Notification:
+    return notification_enqueue(
+        channel=NotificationChannel.EMAIL,
+        recipient=user.email,
+        subject=subject,
+        event_type=payload["type"],
+        payload=payload,
+        dedupe_key=f"escalation:{escalation.pk}",
+        escalation=escalation,
+        case_id=escalation.deadline.case_id,
+        now=now,
+    )
+
+
+def notify_platform(
+    *, platform: Platform, event_type: str, payload: dict, dedupe_key: str, now=None
+) -> Notification | None:
+    """Push an event to a platform's webhook, when it has one."""
+    if not platform.webhook_url:
+        return None
+    return notification_enqueue(
+        channel=NotificationChannel.WEBHOOK,
+        recipient=platform.webhook_url,
+        event_type=event_type,
+        payload={"type": event_type, **payload},
+        dedupe_key=dedupe_key,
+        platform=platform,
+        now=now,
+    )
+
+
+# --- Delivery ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    status_code: int | None = None
+    error: str = ""
+
+
+def message_id(notification: Notification) -> str:
+    """Stable across retries, so a receiver can drop duplicates."""
+    return f"msg_{notification.pk}"
+
+
+def signing_secret(notification: Notification) -> str:
+    owner = notification.contact or notification.platform
+    return owner.webhook_secret if owner is not None else ""
+
+
+def _send_webhook(notification: Notification, now: datetime) -> Outcome:
+    secret = signing_secret(notification)
+    if not secret:
+        return Outcome(False, error="No webhook signing secret is configured for this receiver.")
+    body = json.dumps(notification.payload, separators=(",", ":"), sort_keys=True, default=str)
+    msg_id = message_id(notification)
+    signature = Webhook(secret).sign(msg_id, now, body)
+    response = requests.post(
+        notification.recipient,
+        data=body.encode(),
+        headers={
+            "Content-Type": "application/json",
+            "webhook-id": msg_id,
+            "webhook-timestamp": str(int(now.timestamp())),
+            "webhook-signature": signature,
+            "User-Agent": "Takedown-Webhooks/1",
+        },
+        timeout=getattr(settings, "WEBHOOK_TIMEOUT_SECONDS", 10),
+        allow_redirects=False,
+    )
+    ok = 200 <= response.status_code < 300
+    return Outcome(ok, response.status_code, "" if ok else f"HTTP {response.status_code}")
+
+
+def _send_email(notification: Notification) -> Outcome:
+    body = notification.payload.get("message") or json.dumps(notification.payload, indent=2)
+    send_mail(
+        notification.subject or notification.event_type,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [notification.recipient],
+    )
+    return Outcome(True)
+
+
+def notification_deliver(*, notification_id: int, now: datetime | None = None) -> Outcome | None:
+    """Try to deliver one pending notification. Claimed with a conditional update, so
+    two workers never send the same row at once; None when there was nothing to do."""
+    now = now or timezone.now()
+    claimed = Notification.objects.filter(
+        pk=notification_id, status=NotificationStatus.PENDING, next_attempt_at__lte=now
+    ).update(next_attempt_at=now + CLAIM_LEASE)
+    if not claimed:
+        return None
+    notification = Notification.objects.select_related("contact", "platform").get(
+        pk=notification_id
+    )
+    started = time.monotonic()
+    try:
+        if notification.channel == NotificationChannel.WEBHOOK:
+            outcome = _send_webhook(notification, now)
+        else:
+            outcome = _send_email(notification)
+    except Exception as exc:  # network errors, SMTP errors: recorded, retried
+        outcome = Outcome(False, error=f"{type(exc).__name__}: {exc}"[:1000])
+    elapsed_ms = int((time.monotonic() - started) * 1000)
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(pk=notification_id)
+        DeliveryAttempt.objects.create(
+            notification=notification,
+            attempted_at=now,
+            succeeded=outcome.ok,
+            status_code=outcome.status_code,
+            error=outcome.error,
+            duration_ms=elapsed_ms,
+        )
+        notification.attempts += 1
+        if outcome.ok:
+            notification.status = NotificationStatus.DELIVERED
+            notification.delivered_at = now
+            notification.next_attempt_at = None
+            notification.last_error = ""
+        elif notification.attempts >= max_attempts():
+            notification.status = NotificationStatus.DEAD
+            notification.next_attempt_at = None
+            notification.last_error = outcome.error
+            audit_record(
+                action="notification.dead_lettered",
+                obj=notification,
+                case_id=notification.case_id,
+                data={"attempts": notification.attempts, "error": outcome.error},
+                now=now,
+            )
+        else:
+            notification.next_attempt_at = now + backoff(notification.attempts)
+            notification.last_error = outcome.error
+        notification.save()
+    return outcome
+
+
+def pending_notification_ids(*, now: datetime, limit: int = 500) -> list[int]:
+    return list(
+        Notification.objects.filter(status=NotificationStatus.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def notification_retry(*, notification: Notification, actor, now: datetime | None = None) -> None:
+    """An operator sends a dead letter again (after fixing the receiver)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        updated = Notification.objects.filter(
+            pk=notification.pk, status=NotificationStatus.DEAD
+        ).update(status=NotificationStatus.PENDING, attempts=0, next_attempt_at=now)
+        if updated:
+            audit_record(
+                action="notification.retried",
+                actor=actor,
+                obj=notification,
+                case_id=notification.case_id,
+                now=now,
+            )
+            transaction.on_commit(lambda: _deliver_later(notification.pk))

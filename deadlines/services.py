@@ -1,0 +1,532 @@
+"""Starting, pausing, meeting and escalating clocks.
+
+Deadlines are rows: the services that start a clock create one, the services that stop
+it meet or cancel it, and the sweep (``sweep_due``) warns and escalates. Every change
+writes its audit event in the same transaction; messages go through the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from liaison.models import Agreement, Authority, Contact, Jurisdiction, LiaisonDesk, Platform
+from takedown.core.audit import audit_record
+from takedown.core.errors import InvalidTransition
+
+from . import policy
+from .choices import DeadlineKind, DeadlineState, EscalationKind
+from .models import Deadline, DeadlinePause, Escalation
+from .outbox import notify_contact, notify_user
+
+logger = logging.getLogger(__name__)
+
+RUNNING = (DeadlineState.OPEN, DeadlineState.PAUSED)
+
+
+def escalation_interval() -> timedelta:
+    return timedelta(minutes=getattr(settings, "ESCALATION_INTERVAL_MINUTES", 240))
+
+
+@dataclass(frozen=True)
+class Responsible:
+    """Who answers for a clock, and so whose roster escalation follows: a desk
+    (assessment, final order, verification), a platform (acknowledgement, removal) or
+    a requested authority (MLA response, through its desk)."""
+
+    desk: LiaisonDesk | None = None
+    platform: Platform | None = None
+    authority: Authority | None = None
+
+    @classmethod
+    def of(cls, deadline: Deadline) -> Responsible:
+        return cls(
+            desk=deadline.responsible_desk,
+            platform=deadline.responsible_platform,
+            authority=deadline.responsible_authority,
+        )
+
+    @property
+    def jurisdiction(self) -> Jurisdiction:
+        if self.platform is not None:
+            return self.platform.establishment_jurisdiction
+        authority = self.desk.authority if self.desk is not None else self.authority
+        return authority.jurisdiction
+
+    def roster(self) -> list[Contact]:
+        if self.platform is not None:
+            return list(self.platform.roster.order_by("position"))
+        desk = self.desk
+        if desk is None and self.authority is not None:
+            desk = self.authority.desks.order_by("id").first()
+        return list(desk.roster.order_by("position")) if desk is not None else []
+
+
+def calendar_of(jurisdiction: Jurisdiction) -> policy.Calendar:
+    return policy.Calendar(
+        timezone=jurisdiction.timezone,
+        holiday_calendar=jurisdiction.holiday_calendar,
+        business_days=jurisdiction.business_days,
+    )
+
+
+def agreement_terms(agreement: Agreement) -> policy.AgreementTerms:
+    hours, days, minutes = policy.Unit.HOURS, policy.Unit.DAYS, policy.Unit.MINUTES
+    fields = {
+        (DeadlineKind.ASSESSMENT, False): (agreement.assessment_hours, hours),
+        (DeadlineKind.ASSESSMENT, True): (agreement.assessment_acute_hours, hours),
+        (DeadlineKind.FINAL_ORDER, False): (agreement.final_order_days, days),
+        (DeadlineKind.FINAL_ORDER, True): (agreement.final_order_acute_days, days),
+        (DeadlineKind.ACKNOWLEDGEMENT, False): (agreement.acknowledgement_minutes, minutes),
+        (DeadlineKind.REMOVAL, False): (agreement.removal_minutes, minutes),
+        (DeadlineKind.VERIFICATION, False): (agreement.verification_hours, hours),
+        (DeadlineKind.MLA_RESPONSE, False): (agreement.mla_days, days),
+        (DeadlineKind.MLA_RESPONSE, True): (agreement.mla_emergency_hours, hours),
+    }
+    return policy.AgreementTerms(
+        name=agreement.name,
+        valid_from=agreement.valid_from,
+        valid_until=agreement.valid_until,
+        windows={
+            key: policy.Window(amount, unit) for key, (amount, unit) in fields.items() if amount
+        },
+    )
+
+
+def agreements_between(codes: set[str]) -> list[policy.AgreementTerms]:
+    """Agreements to which every one of these jurisdictions is a party (two or more)."""
+    if len(codes) < 2:
+        return []
+    queryset = Agreement.objects.all()
+    for code in codes:
+        queryset = queryset.filter(parties=code)
+    return [agreement_terms(a) for a in queryset.distinct()]
+
+
+def _next_check(deadline: Deadline, *, reminded: bool, rungs: int) -> datetime | None:
+    return policy.next_check(
+        state=deadline.state,
+        warn_at=deadline.warn_at,
+        due_at=deadline.due_at,
+        reminded=reminded,
+        level=deadline.escalation_level,
+        rungs=rungs,
+        interval=escalation_interval(),
+    )
+
+
+def _audit(deadline: Deadline, action: str, *, actor=None, now: datetime, **data) -> None:
+    audit_record(
+        action=f"deadline.{action}",
+        actor=actor,
+        obj=deadline,
+        case_id=deadline.case_id,
+        jurisdictions=[deadline.jurisdiction_id],
+        data={"kind": deadline.kind, "due_at": deadline.due_at, **data},
+        now=now,
+    )
+
+
+# --- Starting and stopping ------------------------------------------------------------
+
+
+def deadline_start(
+    *,
+    kind: DeadlineKind,
+    subject: models.Model,
+    responsible: Responsible,
+    label: str,
+    case_id: int | None = None,
+    assignee=None,
+    acute: bool = False,
+    parties: set[str] | frozenset[str] = frozenset(),
+    start: datetime | None = None,
+    is_sandbox: bool = False,
+    actor=None,
+) -> Deadline:
+    """Start a clock for ``subject``. ``parties`` are the jurisdictions whose agreements
+    may bind it (besides the responsible party's own)."""
+    start = start or timezone.now()
+    jurisdiction = responsible.jurisdiction
+    plan = policy.timeline(
+        kind=kind,
+        acute=acute,
+        start=start,
+        calendar=calendar_of(jurisdiction),
+        agreements=agreements_between({*parties, jurisdiction.code}),
+    )
+    with transaction.atomic():
+        deadline = Deadline(
+            kind=kind,
+            subject_type=ContentType.objects.get_for_model(subject),
+            subject_id=subject.pk,
+            case_id=case_id,
+            label=label,
+            responsible_desk=responsible.desk,
+            responsible_platform=responsible.platform,
+            responsible_authority=responsible.authority,
+            assignee=assignee,
+            jurisdiction=jurisdiction,
+            acute=acute,
+            is_sandbox=is_sandbox,
+            started_at=start,
+            warn_at=plan.warn_at,
+            due_at=plan.due_at,
+        )
+        deadline.next_check_at = _next_check(deadline, reminded=False, rungs=1)
+        deadline.save()
+        _audit(
+            deadline, "started", actor=actor, now=start, window=str(plan.window), source=plan.source
+        )
+    return deadline
+
+
+def running_deadline(*, subject: models.Model, kind: DeadlineKind) -> Deadline | None:
+    return (
+        Deadline.objects.filter(
+            subject_type=ContentType.objects.get_for_model(subject),
+            subject_id=subject.pk,
+            kind=kind,
+            state__in=RUNNING,
+        )
+        .select_for_update()
+        .first()
+    )
+
+
+def _close_open_pause(deadline: Deadline, now: datetime) -> None:
+    deadline.pauses.filter(ended_at__isnull=True).update(ended_at=now)
+
+
+def deadline_meet(
+    *, subject: models.Model, kind: DeadlineKind, now: datetime | None = None, actor=None
+) -> Deadline | None:
+    """The guarded act happened: stop the clock. A missed clock records when it finally
+    happened and stops escalating; it stays ``missed`` (the figures count it late)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        deadline = running_deadline(subject=subject, kind=kind)
+        if deadline is None:
+            deadline = (
+                Deadline.objects.select_for_update()
+                .filter(
+                    subject_type=ContentType.objects.get_for_model(subject),
+                    subject_id=subject.pk,
+                    kind=kind,
+                    state=DeadlineState.MISSED,
+                    met_at__isnull=True,
+                )
+                .first()
+            )
+            if deadline is None:
+                return None
+        else:
+            _close_open_pause(deadline, now)
+            deadline.state = DeadlineState.MET
+        deadline.met_at = now
+        deadline.next_check_at = None
+        deadline.save(update_fields=["state", "met_at", "next_check_at", "updated_at"])
+        _audit(deadline, "met", actor=actor, now=now, on_time=deadline.state == DeadlineState.MET)
+    return deadline
+
+
+def deadline_cancel(
+    *,
+    subject: models.Model,
+    kind: DeadlineKind | None = None,
+    reason: str,
+    now: datetime | None = None,
+    actor=None,
+) -> list[Deadline]:
+    """Stop clocks that no longer guard anything (the case closed, the order withdrawn).
+    Missed clocks stop escalating too."""
+    now = now or timezone.now()
+    filters = {
+        "subject_type": ContentType.objects.get_for_model(subject),
+        "subject_id": subject.pk,
+    }
+    if kind is not None:
+        filters["kind"] = kind
+    still_acting = Q(state__in=RUNNING) | Q(state=DeadlineState.MISSED, next_check_at__isnull=False)
+    cancelled = []
+    with transaction.atomic():
+        for deadline in Deadline.objects.select_for_update().filter(still_acting, **filters):
+            _close_open_pause(deadline, now)
+            if deadline.state != DeadlineState.MISSED:
+                deadline.state = DeadlineState.CANCELLED
+                deadline.cancelled_at = now
+            deadline.next_check_at = None
+            deadline.save(update_fields=["state", "cancelled_at", "next_check_at", "updated_at"])
+            _audit(deadline, "cancelled", actor=actor, now=now, reason=reason)
+            cancelled.append(deadline)
+    return cancelled
+
+
+def deadline_pause(
+    *, deadline: Deadline, reason: str, now: datetime | None = None, actor=None
+) -> Deadline:
+    """A clock stop: keep the time left, stop warning and escalating."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        if deadline.state == DeadlineState.PAUSED:
+            return deadline  # already stopped: a second question does not stop it twice
+        if deadline.state != DeadlineState.OPEN:
+            raise InvalidTransition(_("Only a running clock can be paused."))
+        remaining = policy.remaining_at(due_at=deadline.due_at, now=now)
+        DeadlinePause.objects.create(
+            deadline=deadline, started_at=now, reason=reason, remaining=remaining
+        )
+        deadline.state = DeadlineState.PAUSED
+        deadline.next_check_at = None
+        deadline.save(update_fields=["state", "next_check_at", "updated_at"])
+        _audit(deadline, "paused", actor=actor, now=now, reason=reason, remaining=remaining)
+    return deadline
+
+
+def deadline_resume(*, deadline: Deadline, now: datetime | None = None, actor=None) -> Deadline:
+    """Restart a stopped clock with exactly the time it had left."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        if deadline.state != DeadlineState.PAUSED:
+            return deadline
+        pause = deadline.pauses.get(ended_at__isnull=True)
+        pause.ended_at = now
+        pause.save(update_fields=["ended_at"])
+        deadline.warn_at, deadline.due_at = policy.resumed_timeline(
+            remaining=pause.remaining,
+            original_start=deadline.started_at,
+            original_due=deadline.due_at,
+            now=now,
+        )
+        deadline.state = DeadlineState.OPEN
+        reminded = deadline.escalations.filter(level=0).exists()
+        deadline.next_check_at = _next_check(deadline, reminded=reminded, rungs=1)
+        deadline.save(update_fields=["state", "warn_at", "due_at", "next_check_at", "updated_at"])
+        _audit(deadline, "resumed", actor=actor, now=now, paused_for=now - pause.started_at)
+    return deadline
+
+
+def deadline_assign(*, subject: models.Model, kind: DeadlineKind, assignee) -> None:
+    """Reminders go to whoever now holds the work."""
+    Deadline.objects.filter(
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        kind=kind,
+        state__in=RUNNING,
+    ).update(assignee=assignee)
+
+
+# --- The sweep ------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    checked: int = 0
+    reminders: int = 0
+    escalations: int = 0
+    failed: int = 0
+    messages: list[str] | None = None
+
+
+CLAIM_LEASE = timedelta(minutes=5)
+RETRY_AFTER_FAILURE = timedelta(minutes=5)
+
+
+def sweep_due(*, now: datetime | None = None, limit: int = 1000) -> SweepResult:
+    """One pass over the deadlines whose ``next_check_at`` has come, oldest first.
+
+    Each is claimed with a conditional update (``next_check_at`` still what we read), so a
+    sweep run twice or concurrently acts once; ``Escalation`` is unique per level as a
+    second guard. A row that fails is pushed forward so it cannot stall the sweep.
+    """
+    now = now or timezone.now()
+    result = SweepResult(messages=[])
+    due = list(
+        Deadline.objects.filter(next_check_at__lte=now)
+        .order_by("next_check_at", "id")
+        .values_list("id", "next_check_at")[:limit]
+    )
+    for deadline_id, seen in due:
+        try:
+            with transaction.atomic():
+                claimed = Deadline.objects.filter(pk=deadline_id, next_check_at=seen).update(
+                    next_check_at=now + CLAIM_LEASE
+                )
+                if not claimed:
+                    continue
+                result.checked += 1
+                _check(Deadline.objects.select_for_update().get(pk=deadline_id), now, result)
+        except Exception:
+            logger.exception("deadline sweep failed for deadline %s", deadline_id)
+            result.failed += 1
+            Deadline.objects.filter(pk=deadline_id).update(next_check_at=now + RETRY_AFTER_FAILURE)
+    return result
+
+
+def _check(deadline: Deadline, now: datetime, result: SweepResult) -> None:
+    responsible = Responsible.of(deadline)
+    roster = responsible.roster()
+    reminded = deadline.escalations.filter(level=0).exists()
+    if deadline.state == DeadlineState.OPEN and now < deadline.due_at:
+        if now >= deadline.warn_at and not reminded:
+            reminded = _remind(deadline, roster, now, result)
+    elif deadline.state in (DeadlineState.OPEN, DeadlineState.MISSED):
+        if deadline.state == DeadlineState.OPEN:
+            deadline.state = DeadlineState.MISSED
+            deadline.missed_at = deadline.due_at
+            _audit(deadline, "missed", now=now)
+        target = policy.escalation_levels_due(
+            due_at=deadline.due_at, now=now, rungs=len(roster), interval=escalation_interval()
+        )
+        for level in range(deadline.escalation_level + 1, target + 1):
+            _escalate(deadline, level, roster[level - 1], now, result)
+        deadline.escalation_level = max(deadline.escalation_level, target)
+    deadline.next_check_at = _next_check(deadline, reminded=reminded, rungs=len(roster))
+    deadline.save(
+        update_fields=["state", "missed_at", "escalation_level", "next_check_at", "updated_at"]
+    )
+
+
+def _lateness(scheduled: datetime, now: datetime) -> dict:
+    """``late_by`` and a note saying so, when the sweep acts later than a couple of sweep
+    intervals after it should have (it was down, and is catching up)."""
+    tolerance = timedelta(seconds=2 * settings.DEADLINE_SWEEP_SECONDS + 60)
+    if now - scheduled <= tolerance:
+        return {"late_by": None, "note": ""}
+    note = _(
+        "Sent late by %(late)s: this was due at %(due)s UTC and the system was catching up "
+        "after downtime."
+    ) % {"late": _humanise(now - scheduled), "due": f"{scheduled:%Y-%m-%d %H:%M}"}
+    return {"late_by": now - scheduled, "note": note}
+
+
+def _create_escalation(deadline: Deadline, **fields) -> Escalation | None:
+    try:
+        with transaction.atomic():
+            return Escalation.objects.create(deadline=deadline, **fields)
+    except IntegrityError:
+        return None  # this level was already acted on (a redelivered or concurrent sweep)
+
+
+def _remind(deadline: Deadline, roster: list[Contact], now: datetime, result: SweepResult) -> bool:
+    assignee = deadline.assignee if deadline.assignee and deadline.assignee.email else None
+    contact = None if assignee else (roster[0] if roster else None)
+    if assignee is None and contact is None:
+        return True  # nobody to remind: nothing more to do before the due time
+    escalation = _create_escalation(
+        deadline,
+        level=0,
+        kind=EscalationKind.REMINDER,
+        contact=contact,
+        recipient_label=str(assignee.get_username() if assignee else contact.name),
+        created_at=now,
+        **_lateness(deadline.warn_at, now),
+    )
+    if escalation is None:
+        return True
+    subject = _("Reminder: %(label)s is due %(due)s UTC") % {
+        "label": deadline.label,
+        "due": f"{deadline.due_at:%Y-%m-%d %H:%M}",
+    }
+    payload = _payload(deadline, escalation, now)
+    if assignee is not None:
+        notify_user(user=assignee, subject=subject, payload=payload, escalation=escalation, now=now)
+    else:
+        notify_contact(
+            contact=contact, subject=subject, payload=payload, escalation=escalation, now=now
+        )
+    _audit(deadline, "reminded", now=now, recipient=escalation.recipient_label)
+    result.reminders += 1
+    result.messages.append(f"remind {escalation.recipient_label}: {subject}")
+    return True
+
+
+def _escalate(
+    deadline: Deadline, level: int, contact: Contact, now: datetime, result: SweepResult
+) -> None:
+    escalation = _create_escalation(
+        deadline,
+        level=level,
+        kind=EscalationKind.ESCALATION,
+        contact=contact,
+        recipient_label=f"{contact.name} ({contact.get_role_display()})",
+        created_at=now,
+        **_lateness(deadline.due_at + escalation_interval() * (level - 1), now),
+    )
+    if escalation is None:
+        return
+    subject = _("Escalation (level %(level)d): %(label)s is overdue") % {
+        "level": level,
+        "label": deadline.label,
+    }
+    notify_contact(
+        contact=contact,
+        subject=subject,
+        payload=_payload(deadline, escalation, now),
+        escalation=escalation,
+        now=now,
+    )
+    _audit(
+        deadline,
+        "escalated",
+        now=now,
+        level=level,
+        recipient=escalation.recipient_label,
+        late_by=escalation.late_by,
+    )
+    result.escalations += 1
+    result.messages.append(f"escalate level {level} to {escalation.recipient_label}: {subject}")
+
+
+def _payload(deadline: Deadline, escalation: Escalation, now: datetime) -> dict:
+    overdue_by = now - deadline.due_at if now > deadline.due_at else None
+    text = {
+        EscalationKind.REMINDER: _("%(label)s is due at %(due)s UTC; %(left)s left."),
+        EscalationKind.ESCALATION: _(
+            "%(label)s was due at %(due)s UTC and has not been done. You are contacted as "
+            "level %(level)s of the escalation roster."
+        ),
+    }[escalation.kind] % {
+        "label": deadline.label,
+        "due": f"{deadline.due_at:%Y-%m-%d %H:%M}",
+        "left": _humanise(deadline.due_at - now),
+        "level": escalation.level,
+    }
+    if escalation.note:
+        text = f"{text} {escalation.note}"
+    return {
+        "type": f"deadline.{escalation.kind}",
+        "deadline": {
+            "id": deadline.id,
+            "kind": deadline.kind,
+            "label": deadline.label,
+            "started_at": deadline.started_at.isoformat(),
+            "due_at": deadline.due_at.isoformat(),
+            "case_id": deadline.case_id,
+        },
+        "level": escalation.level,
+        "late": escalation.late_by is not None,
+        "late_by_seconds": int(escalation.late_by.total_seconds()) if escalation.late_by else 0,
+        "overdue_by_seconds": int(overdue_by.total_seconds()) if overdue_by else 0,
+        "message": text,
+    }
+
+
+def _humanise(delta: timedelta) -> str:
+    minutes = int(abs(delta.total_seconds()) // 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    parts = [f"{days} d"] if days else []
+    parts += [f"{hours} h"] if hours or days else []
+    parts.append(f"{minutes} min")
+    return " ".join(parts)

@@ -1,0 +1,50 @@
+"""Celery interfaces: thin, idempotent, each calling one service."""
+
+import logging
+
+from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
+
+from .outbox import notification_deliver, pending_notification_ids
+from .services import sweep_due
+
+logger = logging.getLogger(__name__)
+
+LAST_SWEEP_CACHE_KEY = "deadlines:last-sweep"
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300, ignore_result=True)
+def sweep_deadlines() -> dict:
+    """Every minute from beat: warn, mark missed, escalate. Safe to run twice at once."""
+    now = timezone.now()
+    result = sweep_due(now=now)
+    cache.set(LAST_SWEEP_CACHE_KEY, now.timestamp(), timeout=None)
+    if result.checked:
+        logger.info(
+            "deadline sweep",
+            extra={
+                "checked": result.checked,
+                "reminders": result.reminders,
+                "escalations": result.escalations,
+                "failed": result.failed,
+            },
+        )
+    return {"checked": result.checked, "escalations": result.escalations}
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90, ignore_result=True)
+def deliver_notification(notification_id: int) -> None:
+    """Deliver one notification (enqueued after the transaction that recorded it)."""
+    notification_deliver(notification_id=notification_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300, ignore_result=True)
+def deliver_pending_notifications() -> int:
+    """Every minute from beat: whatever is pending and due, including retries and rows
+    whose delivery task was lost with a broker or worker."""
+    now = timezone.now()
+    ids = pending_notification_ids(now=now)
+    for notification_id in ids:
+        notification_deliver(notification_id=notification_id, now=now)
+    return len(ids)

@@ -19,6 +19,7 @@ app.autodiscover_tasks()
 
 @app.on_after_finalize.connect
 def _schedule(sender, **_kwargs):
+    from django.conf import settings
 
     sender.conf.beat_schedule = {
         # Every minute (DEADLINE_SWEEP_SECONDS): warn, mark missed, escalate.

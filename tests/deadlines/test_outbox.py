@@ -1,0 +1,150 @@
+import json
+import random
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from standardwebhooks import Webhook
+
+from deadlines.choices import NotificationChannel, NotificationStatus
+from deadlines.models import DeliveryAttempt, Notification
+from deadlines.outbox import (
+    backoff,
+    new_webhook_secret,
+    notification_deliver,
+    notification_enqueue,
+    notification_retry,
+    notify_platform,
+)
+from takedown.core.models import AuditEvent
+from tests.liaison.factories import PlatformFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def platform(webhook_receiver):
+    return PlatformFactory(webhook_url=webhook_receiver.url, webhook_secret=new_webhook_secret())
+
+
+def test_webhook_is_signed_per_standard_webhooks(platform, webhook_receiver):
+    now = timezone.now()
+    notification = notify_platform(
+        platform=platform, event_type="order.issued", payload={"order": 1}, dedupe_key="o1", now=now
+    )
+    assert notification_deliver(notification_id=notification.pk, now=now).ok
+    (received,) = webhook_receiver.requests
+    headers = {k.lower(): v for k, v in received.headers.items()}
+    assert headers["webhook-id"] == f"msg_{notification.pk}"
+    # The receiver's side: the standardwebhooks package verifies it with the shared secret.
+    body = Webhook(platform.webhook_secret).verify(received.body, headers)
+    assert body == {"type": "order.issued", "order": 1}
+    with pytest.raises(Exception, match="signature"):
+        Webhook(new_webhook_secret()).verify(received.body, headers)
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.DELIVERED and notification.attempts == 1
+
+
+def test_failures_retry_with_backoff_then_succeed(platform, webhook_receiver):
+    webhook_receiver.fail_next = 2
+    now = timezone.now()
+    notification = notify_platform(
+        platform=platform, event_type="order.issued", payload={}, dedupe_key="o2", now=now
+    )
+    outcome = notification_deliver(notification_id=notification.pk, now=now)
+    assert not outcome.ok and outcome.status_code == 503
+    notification.refresh_from_db()
+    first_retry = notification.next_attempt_at
+    assert timedelta(seconds=24) <= first_retry - now <= timedelta(seconds=36)
+    # Not due yet: nothing happens.
+    assert notification_deliver(notification_id=notification.pk, now=now) is None
+    notification_deliver(notification_id=notification.pk, now=first_retry)
+    notification.refresh_from_db()
+    assert notification.next_attempt_at - first_retry >= timedelta(seconds=48)
+    assert notification_deliver(
+        notification_id=notification.pk, now=notification.next_attempt_at
+    ).ok
+    attempts = list(DeliveryAttempt.objects.values_list("succeeded", "status_code"))
+    assert attempts == [(False, 503), (False, 503), (True, 204)]
+    # Every attempt carried the same message id, so the receiver can drop duplicates.
+    assert len({r.headers["webhook-id"] for r in webhook_receiver.requests}) == 1
+
+
+def test_dead_letter_after_max_attempts_and_operator_retry(platform, webhook_receiver, settings):
+    settings.NOTIFICATION_MAX_ATTEMPTS = 3
+    webhook_receiver.fail_next = 10
+    now = timezone.now()
+    notification = notify_platform(
+        platform=platform, event_type="order.issued", payload={}, dedupe_key="o3", now=now
+    )
+    for _ in range(3):
+        notification_deliver(notification_id=notification.pk, now=now + timedelta(days=1))
+        now += timedelta(days=1)
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.DEAD
+    assert "503" in notification.last_error
+    assert AuditEvent.objects.filter(action="notification.dead_lettered").exists()
+
+    webhook_receiver.fail_next = 0
+    operator = UserFactory()
+    notification_retry(notification=notification, actor=operator, now=now)
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == (NotificationStatus.PENDING, 0)
+    assert notification_deliver(notification_id=notification.pk, now=now).ok
+
+
+def test_unreachable_receiver_is_recorded_not_raised(platform):
+    platform.webhook_url = "http://127.0.0.1:9/closed"
+    platform.save()
+    now = timezone.now()
+    notification = notify_platform(
+        platform=platform, event_type="x", payload={}, dedupe_key="o4", now=now
+    )
+    outcome = notification_deliver(notification_id=notification.pk, now=now)
+    assert not outcome.ok and "ConnectionError" in outcome.error
+    assert Notification.objects.get().status == NotificationStatus.PENDING
+
+
+def test_email_goes_through_djangos_backend():
+    now = timezone.now()
+    notification = notification_enqueue(
+        channel=NotificationChannel.EMAIL,
+        recipient="duty@example.org",
+        subject="Escalation",
+        event_type="deadline.escalation",
+        payload={"message": "Case TD-1 is overdue."},
+        dedupe_key="e1",
+        now=now,
+    )
+    assert notification_deliver(notification_id=notification.pk, now=now).ok
+    (message,) = mail.outbox
+    assert message.to == ["duty@example.org"] and "TD-1 is overdue" in message.body
+
+
+def test_enqueue_is_idempotent_by_dedupe_key():
+    kwargs = {
+        "channel": NotificationChannel.EMAIL,
+        "recipient": "a@example.org",
+        "event_type": "x",
+        "payload": {},
+        "dedupe_key": "same",
+    }
+    assert notification_enqueue(**kwargs).pk == notification_enqueue(**kwargs).pk
+
+
+def test_backoff_grows_exponentially_with_jitter_and_a_cap():
+    rng = random.Random(1)
+    delays = [backoff(n, rng=rng).total_seconds() for n in range(1, 12)]
+    assert 24 <= delays[0] <= 36 and 48 <= delays[1] <= 72
+    assert all(d <= 3600 * 1.2 for d in delays)
+    assert len({round(d) for d in delays}) > 5  # jittered, not a fixed ladder
+
+
+def test_payload_is_sent_as_compact_sorted_json(platform, webhook_receiver):
+    now = timezone.now()
+    notification = notify_platform(
+        platform=platform, event_type="t", payload={"b": 2, "a": 1}, dedupe_key="o5", now=now
+    )
+    notification_deliver(notification_id=notification.pk, now=now)
+    assert json.loads(webhook_receiver.requests[0].body) == {"type": "t", "a": 1, "b": 2}

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from deadlines import views as deadline_views
 from takedown.core import views as core_views
 
 api_v1 = [
@@ -12,6 +13,8 @@ api_v1 = [
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", deadline_views.metrics, name="metrics"),
+    path("deadlines/", include("deadlines.urls")),
     path("", core_views.home, name="home"),
     path(
         "accounts/login/",

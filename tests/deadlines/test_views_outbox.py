@@ -82,7 +82,9 @@ def test_metrics_show_sweep_lag_and_overdue_deadlines(client, desk_with_roster, 
     )
     body = client.get("/metrics").content.decode()
     lag = float(
-        next(l for l in body.splitlines() if l.startswith("takedown_sweep_lag_seconds ")).split()[1]
+        next(
+            line for line in body.splitlines() if line.startswith("takedown_sweep_lag_seconds ")
+        ).split()[1]
     )
     assert abs(lag - 13 * 3600) < 60  # the warn time (36 h) passed 13 h ago; nobody swept
     assert 'takedown_deadlines_overdue{kind="assessment"} 1.0' in body

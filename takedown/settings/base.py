@@ -213,6 +213,8 @@ ESCALATION_INTERVAL_MINUTES = env.int("ESCALATION_INTERVAL_MINUTES", default=240
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 NOTIFICATION_BACKOFF_SECONDS = env.float("NOTIFICATION_BACKOFF_SECONDS", default=30.0)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# PDQ hashes within this Hamming distance are suggested to officers as near-duplicates.
+PDQ_MATCH_DISTANCE = env.int("PDQ_MATCH_DISTANCE", default=31)
 # When set, /metrics needs "Authorization: Bearer <METRICS_TOKEN>".
 METRICS_TOKEN = env_secret("METRICS_TOKEN", default="")
 

@@ -138,3 +138,10 @@ class VictimMessageStatus(models.TextChoices):
     DRAFT = "draft", _("Draft, awaiting review")
     APPROVED = "approved", _("Approved and queued")
     DISCARDED = "discarded", _("Discarded")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Refused: nothing imported")

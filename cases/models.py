@@ -3,6 +3,8 @@ requests and victim notices. State changes go through cases/services.py."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -19,6 +21,7 @@ from .choices import (
     CannotComplyGround,
     CaseStatus,
     Classification,
+    ImportStatus,
     ItemOutcome,
     ItemStatus,
     MLAKind,
@@ -588,3 +591,51 @@ class VictimMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.milestone} notice ({self.status})"
+
+
+class BulkImport(models.Model):
+    """A CSV file of items, imported whole or not at all, by a background task when large.
+    Progress lives in the cache (outside the import's transaction); the result here."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    source = models.CharField(max_length=24, choices=ReportSource.choices)
+    reporting_jurisdiction = models.ForeignKey(
+        "liaison.Jurisdiction", on_delete=models.PROTECT, related_name="+"
+    )
+    acute = models.BooleanField(default=False)
+    summary = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    partner = models.ForeignKey(
+        "liaison.Authority", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    platform = models.ForeignKey(
+        "liaison.Platform", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    api_key = models.ForeignKey(
+        "liaison.ApiKey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file_name = models.CharField(max_length=255, blank=True)
+    csv_text = models.TextField(blank=True, help_text=_("Cleared once imported."))
+    row_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    result = models.JSONField(default=dict, blank=True)
+    report = models.OneToOneField(
+        Report, on_delete=models.PROTECT, null=True, blank=True, related_name="bulk_import"
+    )
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ImportStatus.values), name="import_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.status})"

@@ -8,6 +8,7 @@ from takedown.core import views as core_views
 
 api_v1 = [
     path("", include("liaison.api.urls")),
+    path("", include("cases.api.urls")),
 ]
 
 urlpatterns = [

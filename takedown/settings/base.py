@@ -213,6 +213,12 @@ ESCALATION_INTERVAL_MINUTES = env.int("ESCALATION_INTERVAL_MINUTES", default=240
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 NOTIFICATION_BACKOFF_SECONDS = env.float("NOTIFICATION_BACKOFF_SECONDS", default=30.0)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Bulk CSV intake: larger files are refused; files over INLINE_ROWS go to a worker.
+BULK_IMPORT_MAX_BYTES = env.int("BULK_IMPORT_MAX_BYTES", default=50 * 2**20)
+BULK_IMPORT_MAX_ROWS = env.int("BULK_IMPORT_MAX_ROWS", default=200_000)
+BULK_IMPORT_INLINE_ROWS = env.int("BULK_IMPORT_INLINE_ROWS", default=500)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20  # a JSON report of 10,000 items fits
+FILE_UPLOAD_MAX_MEMORY_SIZE = 60 * 2**20  # a CSV is read in memory, then checked
 # PDQ hashes within this Hamming distance are suggested to officers as near-duplicates.
 PDQ_MATCH_DISTANCE = env.int("PDQ_MATCH_DISTANCE", default=31)
 # When set, /metrics needs "Authorization: Bearer <METRICS_TOKEN>".

@@ -1,0 +1,32 @@
+"""``python -m bench`` lists the benchmarks; ``python -m bench NAME [options]`` runs one."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+BENCHMARKS = {
+    "sweep": (
+        "bench.bench_sweep",
+        "one deadline sweep at 100,000 and 1,000,000 deadlines vs raw indexed SQL",
+    ),
+}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in ("-h", "--help", "list"):
+        print("usage: python -m bench NAME [options]   (NAME --help for its options)\n")
+        print("benchmarks:")
+        for name, (_, description) in BENCHMARKS.items():
+            print(f"  {name:<10} {description}")
+        return 0
+    name, *rest = argv
+    if name not in BENCHMARKS:
+        print(f"unknown benchmark {name!r}; `python -m bench` lists them", file=sys.stderr)
+        return 2
+    module = importlib.import_module(BENCHMARKS[name][0])
+    return module.main(rest) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

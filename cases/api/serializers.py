@@ -1,0 +1,196 @@
+from rest_framework import serializers
+
+from cases.choices import ReportSource
+from cases.models import Case, Report, ReportedItem, ReportItem
+
+
+class ItemInputSerializer(serializers.Serializer):
+    url = serializers.CharField(required=False, allow_blank=True, max_length=4096, default="")
+    sha256 = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
+    md5 = serializers.CharField(required=False, allow_blank=True, max_length=32, default="")
+    pdq = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
+    hosting_country = serializers.CharField(
+        required=False, allow_blank=True, max_length=2, default=""
+    )
+    hosting_ip = serializers.CharField(required=False, allow_blank=True, max_length=45, default="")
+
+
+class ReportInputSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=ReportSource.choices)
+    reporting_jurisdiction = serializers.CharField(max_length=2)
+    acute = serializers.BooleanField(default=False)
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    external_reference = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, default=""
+    )
+    items = ItemInputSerializer(many=True, allow_empty=False)
+
+
+class CaseRefSerializer(serializers.Serializer):
+    """All a reporter learns of a case: its reference and lead jurisdiction."""
+
+    reference = serializers.CharField()
+    lead_jurisdiction = serializers.CharField()
+
+
+class ItemOutcomeSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    outcome = serializers.ChoiceField(choices=["new", "joined_existing"])
+    matched_by = serializers.CharField(allow_blank=True)
+    case = CaseRefSerializer()
+
+
+class IntakeResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="report.pk")
+    received_at = serializers.DateTimeField(source="report.received_at")
+    counts = serializers.DictField(child=serializers.IntegerField())
+    items = serializers.SerializerMethodField()
+
+    def get_items(self, result) -> list[dict]:
+        return ItemOutcomeSerializer(
+            [
+                {
+                    "position": item.position,
+                    "outcome": "new" if item.new else "joined_existing",
+                    "matched_by": item.matched_by,
+                    "case": {
+                        "reference": item.case_reference,
+                        "lead_jurisdiction": item.lead_jurisdiction,
+                    },
+                }
+                for item in result.items
+            ],
+            many=True,
+        ).data
+
+
+class ReportLineSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="item.url")
+    sha256 = serializers.CharField(source="item.sha256")
+    md5 = serializers.CharField(source="item.md5")
+    item_status = serializers.CharField(source="item.status")
+    case = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportItem
+        fields = ["position", "url", "sha256", "md5", "matched_by", "item_status", "case"]
+
+    def get_case(self, line) -> dict:
+        case = line.item.case
+        return {
+            "reference": case.reference,
+            "lead_jurisdiction": case.lead_desk.authority.jurisdiction_id,
+        }
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    reporting_jurisdiction = serializers.CharField(source="reporting_jurisdiction_id")
+    items = ReportLineSerializer(source="lines", many=True)
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "source",
+            "reporting_jurisdiction",
+            "external_reference",
+            "acute",
+            "summary",
+            "received_at",
+            "items",
+        ]
+
+
+class ReportSummarySerializer(serializers.ModelSerializer):
+    reporting_jurisdiction = serializers.CharField(source="reporting_jurisdiction_id")
+    item_count = serializers.IntegerField()
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "source",
+            "reporting_jurisdiction",
+            "external_reference",
+            "acute",
+            "received_at",
+            "item_count",
+        ]
+
+
+class CaseItemSerializer(serializers.ModelSerializer):
+    platform = serializers.CharField(source="platform.name", default=None)
+    hosting_jurisdiction = serializers.CharField(source="hosting_jurisdiction_id", default=None)
+
+    class Meta:
+        model = ReportedItem
+        fields = [
+            "id",
+            "url",
+            "normalized_url",
+            "domain",
+            "platform",
+            "hosting_jurisdiction",
+            "sha256",
+            "md5",
+            "status",
+        ]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    lead_desk = serializers.CharField(source="lead_desk.name")
+    lead_jurisdiction = serializers.CharField(source="lead_desk.authority.jurisdiction_id")
+    assignee = serializers.CharField(source="assignee.username", default=None)
+    merged_into = serializers.CharField(source="merged_into.reference", default=None)
+
+    class Meta:
+        model = Case
+        fields = [
+            "reference",
+            "status",
+            "lead_desk",
+            "lead_jurisdiction",
+            "acute",
+            "priority",
+            "assignee",
+            "classification",
+            "queue_due_at",
+            "merged_into",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class CaseDetailSerializer(CaseSerializer):
+    items = CaseItemSerializer(many=True)
+    participants = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "items", "participants"]
+
+    def get_participants(self, case) -> list[dict]:
+        return [
+            {"desk": p.desk.name, "jurisdiction": p.desk.authority.jurisdiction_id, "role": p.role}
+            for p in case.participants.select_related("desk__authority")
+        ]
+
+
+class BulkImportInputSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    source = serializers.ChoiceField(choices=ReportSource.choices)
+    reporting_jurisdiction = serializers.CharField(max_length=2)
+    acute = serializers.BooleanField(default=False)
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class BulkImportSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    file_name = serializers.CharField()
+    row_count = serializers.IntegerField()
+    progress = serializers.DictField()
+    result = serializers.DictField()
+    report = serializers.IntegerField(source="report_id", allow_null=True)
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)

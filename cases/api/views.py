@@ -1,0 +1,209 @@
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.choices import ReportSource
+from cases.filtersets import CaseFilterSet
+from cases.models import BulkImport, Report, ReportItem
+from cases.selectors import case_list_for_user
+from cases.services.bulk import bulk_import_create, import_progress
+from cases.services.intake import ItemInput, ReportInput, report_submit
+from liaison.api.authentication import ApiClient
+from liaison.api.permissions import IsIntakeClient
+from takedown.core.api.idempotency import idempotent
+from takedown.core.choices import Role
+
+from .serializers import (
+    BulkImportInputSerializer,
+    BulkImportSerializer,
+    CaseDetailSerializer,
+    CaseSerializer,
+    IntakeResultSerializer,
+    ReportInputSerializer,
+    ReportSerializer,
+    ReportSummarySerializer,
+)
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Makes a retried POST return the first response instead of acting twice.",
+)
+
+
+class NewestFirst(CursorPagination):
+    ordering = ("-received_at", "-id")
+    page_size = 50
+
+
+def reports_of(client: ApiClient):
+    """A partner sees its own reports, and only its own."""
+    if client.platform is not None:
+        return Report.objects.filter(platform=client.platform)
+    return Report.objects.filter(partner=client.partner)
+
+
+class ReportListCreate(generics.GenericAPIView):
+    """Submit a report (hotlines, intake partners, platforms' self-reports) and follow
+    your own reports."""
+
+    permission_classes = [IsIntakeClient]
+    pagination_class = NewestFirst
+
+    def get_serializer_class(self):
+        return ReportInputSerializer if self.request.method == "POST" else ReportSummarySerializer
+
+    def get_queryset(self):
+        return reports_of(self.request.user).annotate(item_count=Count("lines"))
+
+    @extend_schema(responses=ReportSummarySerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(ReportSummarySerializer(page, many=True).data)
+
+    @extend_schema(
+        request=ReportInputSerializer,
+        responses={201: IntakeResultSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    def post(self, request):
+        client: ApiClient = request.user
+        return idempotent(
+            request, owner=client.owner_label, handler=lambda: self._create(request, client)
+        )
+
+    def _create(self, request, client: ApiClient) -> Response:
+        serializer = ReportInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        source = (
+            ReportSource.PLATFORM_SELF_REPORT if client.platform is not None else data["source"]
+        )
+        result = report_submit(
+            data=ReportInput(
+                source=source,
+                reporting_jurisdiction=data["reporting_jurisdiction"],
+                acute=data["acute"],
+                summary=data["summary"],
+                external_reference=data["external_reference"],
+                items=[ItemInput(**item) for item in data["items"]],
+            ),
+            submitter=client,
+        )
+        return Response(IntakeResultSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+class ReportDetail(generics.RetrieveAPIView):
+    permission_classes = [IsIntakeClient]
+    serializer_class = ReportSerializer
+
+    def get_queryset(self):
+        lines = ReportItem.objects.select_related("item__case__lead_desk__authority").order_by(
+            "position"
+        )
+        return reports_of(self.request.user).prefetch_related(Prefetch("lines", queryset=lines))
+
+
+class BulkImportCreate(APIView):
+    """Upload a CSV (header row: url, sha256, md5, pdq, hosting_country, hosting_ip).
+    The whole file is imported or nothing is; large files are imported in the background."""
+
+    permission_classes = [IsIntakeClient]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": BulkImportInputSerializer},
+        responses={202: BulkImportSerializer, 201: BulkImportSerializer},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    def post(self, request):
+        client: ApiClient = request.user
+        return idempotent(
+            request, owner=client.owner_label, handler=lambda: self._create(request, client)
+        )
+
+    def _create(self, request, client: ApiClient) -> Response:
+        serializer = BulkImportInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        upload = data["file"]
+        job = bulk_import_create(
+            data=upload.read(),
+            file_name=upload.name or "",
+            source=ReportSource.PLATFORM_SELF_REPORT
+            if client.platform is not None
+            else data["source"],
+            reporting_jurisdiction=data["reporting_jurisdiction"],
+            acute=data["acute"],
+            summary=data["summary"],
+            submitter=client,
+        )
+        body = BulkImportSerializer(_with_progress(job)).data
+        return Response(
+            body, status=status.HTTP_201_CREATED if job.finished_at else status.HTTP_202_ACCEPTED
+        )
+
+
+def _with_progress(job: BulkImport) -> BulkImport:
+    job.progress = import_progress(job)
+    return job
+
+
+class BulkImportDetail(APIView):
+    permission_classes = [IsIntakeClient]
+
+    @extend_schema(responses=BulkImportSerializer)
+    def get(self, request, pk):
+        client: ApiClient = request.user
+        owned = (
+            BulkImport.objects.filter(platform=client.platform)
+            if client.platform
+            else BulkImport.objects.filter(partner=client.partner)
+        )
+        job = owned.filter(pk=pk).first()
+        if job is None:
+            raise Http404
+        return Response(BulkImportSerializer(_with_progress(job)).data)
+
+
+class IsOfficer(BasePermission):
+    message = "Cases are for liaison officers."
+
+    def has_permission(self, request, view) -> bool:
+        return hasattr(request.user, "has_role") and request.user.has_role(Role.LIAISON_OFFICER)
+
+
+class CaseList(generics.ListAPIView):
+    """The cases of your desks (lead or participant), filtered as in the triage queue."""
+
+    permission_classes = [IsAuthenticated, IsOfficer]
+    serializer_class = CaseSerializer
+    filterset_class = CaseFilterSet
+
+    def get_queryset(self):
+        return (
+            case_list_for_user(user=self.request.user)
+            .select_related("lead_desk__authority", "assignee", "merged_into")
+            .order_by("-acute", "queue_due_at", "id")
+        )
+
+
+class CaseDetail(generics.RetrieveAPIView):
+    permission_classes = [IsAuthenticated, IsOfficer]
+    serializer_class = CaseDetailSerializer
+    lookup_field = "reference"
+
+    def get_queryset(self):
+        return (
+            case_list_for_user(user=self.request.user)
+            .select_related("lead_desk__authority", "assignee", "merged_into")
+            .prefetch_related("items__platform")
+        )

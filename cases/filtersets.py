@@ -1,0 +1,64 @@
+"""One FilterSet for the triage queue, shared by the HTML list and the API."""
+
+import re
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from liaison.models import Jurisdiction, Platform
+
+from .choices import CaseStatus
+from .models import Case, ReportedItem
+from .normalise import InvalidURL, normalise_url
+
+_HEX = re.compile(r"^[0-9a-fA-F]{32}$|^[0-9a-fA-F]{64}$")
+
+
+class CaseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Reference, URL or hash"))
+    status = django_filters.MultipleChoiceFilter(choices=CaseStatus.choices, label=_("Status"))
+    jurisdiction = django_filters.ModelChoiceFilter(
+        queryset=Jurisdiction.objects.all(),
+        field_name="lead_desk__authority__jurisdiction",
+        label=_("Lead jurisdiction"),
+    )
+    platform = django_filters.ModelChoiceFilter(
+        queryset=Platform.objects.all(), method="by_platform", label=_("Platform")
+    )
+    acute = django_filters.BooleanFilter(label=_("Acute"))
+    assignee = django_filters.ChoiceFilter(
+        choices=[("me", _("Me")), ("none", _("Nobody"))], method="by_assignee", label=_("Assignee")
+    )
+
+    class Meta:
+        model = Case
+        fields = ["q", "status", "jurisdiction", "platform", "acute", "assignee"]
+
+    def by_platform(self, queryset, name, value):
+        return queryset.filter(items__platform=value).distinct() if value else queryset
+
+    def by_assignee(self, queryset, name, value):
+        if value == "me":
+            return queryset.filter(assignee=self.request.user)
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        return queryset
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if value.upper().startswith("TD-"):
+            return queryset.filter(reference__iexact=value)
+        if _HEX.match(value):
+            value = value.lower()
+            items = ReportedItem.objects.filter(Q(sha256=value) | Q(md5=value) | Q(pdq=value))
+            return queryset.filter(pk__in=items.values("case_id"))
+        try:
+            digest = normalise_url(value).digest
+        except InvalidURL:
+            return queryset.filter(reference__icontains=value)
+        return queryset.filter(
+            pk__in=ReportedItem.objects.filter(url_digest=digest).values("case_id")
+        )

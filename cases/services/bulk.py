@@ -1,0 +1,263 @@
+"""Bulk CSV intake: a header row, one row per item; the whole file or nothing.
+
+Small files are imported at once; large ones by a background task, whose progress
+(rows checked, matched, new) is kept in the cache — outside the import's transaction,
+so the page can show it while the transaction is still open.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.choices import ImportStatus, ReportSource
+from cases.models import BulkImport
+from liaison.api.authentication import ApiClient
+from liaison.models import Jurisdiction
+from takedown.core.audit import audit_record
+from takedown.core.errors import ApplicationError, ValidationFailed
+from takedown.core.models import User
+
+from .intake import ItemInput, ReportInput, prepare_items, report_submit
+
+COLUMNS = ("url", "sha256", "md5", "pdq", "hosting_country", "hosting_ip")
+MAX_REPORTED_ERRORS = 1000
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    rows: list[ItemInput]
+
+
+def parse_csv(data: bytes) -> ParsedFile:
+    """Check the file's shape (size, encoding, header, row count); rows are checked later."""
+    if len(data) > settings.BULK_IMPORT_MAX_BYTES:
+        raise ValidationFailed(
+            _("The file is larger than %(mb)d MB.")
+            % {"mb": settings.BULK_IMPORT_MAX_BYTES // 2**20},
+            code="file_too_large",
+            fields={"file": [_("File too large.")]},
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed(
+            _("The file is not UTF-8 text."), code="invalid_csv", fields={"file": [str(exc)]}
+        ) from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [column.strip().lower() for column in next(reader)]
+    except StopIteration:
+        raise ValidationFailed(
+            _("The file is empty."), code="invalid_csv", fields={"file": [_("Empty file.")]}
+        ) from None
+    unknown = [c for c in header if c not in COLUMNS]
+    if unknown or not {"url", "sha256", "md5"} & set(header) or len(set(header)) != len(header):
+        raise ValidationFailed(
+            _(
+                "The header row must name columns from: %(cols)s (at least one of url, sha256, md5), each once."
+            )
+            % {"cols": ", ".join(COLUMNS)},
+            code="invalid_csv_header",
+            fields={
+                "header": [
+                    _("Unknown or repeated columns: %(c)s") % {"c": ", ".join(unknown) or "—"}
+                ]
+            },
+        )
+    rows = []
+    try:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > len(header):
+                values = values[: len(header)]  # reported as an error below only if it matters
+            rows.append(ItemInput(**dict(zip(header, values, strict=False))))
+            if len(rows) > settings.BULK_IMPORT_MAX_ROWS:
+                raise ValidationFailed(
+                    _("At most %(n)d rows per file.") % {"n": settings.BULK_IMPORT_MAX_ROWS},
+                    code="too_many_rows",
+                    fields={"file": [_("Too many rows.")]},
+                )
+    except csv.Error as exc:
+        raise ValidationFailed(
+            _("The file is not valid CSV: %(e)s") % {"e": exc}, code="invalid_csv"
+        ) from exc
+    if not rows:
+        raise ValidationFailed(
+            _("The file has a header but no rows."),
+            code="invalid_csv",
+            fields={"file": [_("No rows.")]},
+        )
+    return ParsedFile(rows)
+
+
+def _submitter_fields(submitter: User | ApiClient) -> dict:
+    if isinstance(submitter, ApiClient):
+        return {
+            "partner": submitter.partner,
+            "platform": submitter.platform,
+            "api_key": submitter.key,
+        }
+    return {"submitted_by": submitter}
+
+
+def _submitter_of(job: BulkImport) -> User | ApiClient:
+    return job.submitted_by or ApiClient(job.api_key)
+
+
+def bulk_import_create(
+    *,
+    data: bytes,
+    file_name: str,
+    source: str,
+    reporting_jurisdiction: str,
+    acute: bool,
+    summary: str,
+    submitter: User | ApiClient,
+    now: datetime | None = None,
+) -> BulkImport:
+    """Check the file's shape now; import small files at once and queue large ones."""
+    now = now or timezone.now()
+    parsed = parse_csv(data)
+    errors = {}
+    if source not in ReportSource.values:
+        errors["source"] = [_("Unknown source.")]
+    jurisdiction = Jurisdiction.objects.filter(code=(reporting_jurisdiction or "").upper()).first()
+    if jurisdiction is None:
+        errors["reporting_jurisdiction"] = [_("Unknown jurisdiction.")]
+    if errors:
+        raise ValidationFailed(_("The import is not valid; nothing was saved."), fields=errors)
+    job = BulkImport.objects.create(
+        source=source,
+        reporting_jurisdiction=jurisdiction,
+        acute=acute,
+        summary=summary,
+        file_name=file_name[:255],
+        csv_text=data.decode("utf-8-sig"),
+        row_count=len(parsed.rows),
+        created_at=now,
+        **_submitter_fields(submitter),
+    )
+    if len(parsed.rows) <= settings.BULK_IMPORT_INLINE_ROWS:
+        bulk_import_run(job_id=job.pk, submitter=submitter)
+        job.refresh_from_db()
+    else:
+        from cases.tasks import run_bulk_import
+
+        transaction.on_commit(lambda: run_bulk_import.delay(str(job.pk)))
+    return job
+
+
+def progress_key(job_id) -> str:
+    return f"bulk-import:{job_id}:progress"
+
+
+def import_progress(job: BulkImport) -> dict:
+    return cache.get(progress_key(job.pk)) or {
+        "phase": job.status,
+        "checked": 0,
+        "matched": 0,
+        "new": 0,
+        "total": job.row_count,
+    }
+
+
+def bulk_import_run(*, job_id, submitter: User | ApiClient | None = None) -> BulkImport:
+    """Validate every row, then import in one transaction (nothing if any row is bad).
+    Idempotent: a job that is done or refused is left as it is."""
+    claimed = BulkImport.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING
+    )
+    job = BulkImport.objects.select_related("reporting_jurisdiction", "submitted_by").get(pk=job_id)
+    if not claimed:
+        return job
+    submitter = submitter or _submitter_of(job)
+    total = job.row_count
+
+    def report_progress(phase: str, checked: int, matched: int = 0, new: int = 0) -> None:
+        cache.set(
+            progress_key(job.pk),
+            {"phase": phase, "checked": checked, "matched": matched, "new": new, "total": total},
+            timeout=24 * 3600,
+        )
+
+    rows = parse_csv(job.csv_text.encode()).rows
+    report_progress("checking", 0)
+    known = set(Jurisdiction.objects.values_list("code", flat=True))
+    # Row 1 is the header: positions are line numbers, as the officer sees them.
+    prepared, row_errors = prepare_items(rows, known_codes=known, first_position=2)
+    report_progress("checking", len(rows))
+    if row_errors:
+        return _finish(
+            job,
+            ImportStatus.FAILED,
+            {
+                "error_count": len(row_errors),
+                "errors": [
+                    {"row": row, "fields": fields}
+                    for row, fields in list(row_errors.items())[:MAX_REPORTED_ERRORS]
+                ],
+            },
+            report_progress,
+        )
+    try:
+        result = report_submit(
+            data=ReportInput(
+                source=job.source,
+                reporting_jurisdiction=job.reporting_jurisdiction_id,
+                items=rows,
+                acute=job.acute,
+                summary=job.summary,
+                external_reference=job.file_name[:100],
+            ),
+            submitter=submitter,
+            group_by_route=True,
+            prepared=prepared,
+            progress=lambda checked, matched, new: report_progress(
+                "importing", checked, matched, new
+            ),
+        )
+    except ApplicationError as exc:
+        return _finish(
+            job,
+            ImportStatus.FAILED,
+            {"error_count": 1, "errors": [{"row": None, "fields": {"file": [exc.detail]}}]},
+            report_progress,
+        )
+    job.report = result.report
+    return _finish(
+        job,
+        ImportStatus.DONE,
+        {
+            **result.counts,
+            "cases_opened": [c.reference for c in result.cases_opened],
+            "cases_joined": [c.reference for c in result.cases_joined],
+        },
+        report_progress,
+    )
+
+
+def _finish(job: BulkImport, status: ImportStatus, result: dict, report_progress) -> BulkImport:
+    job.status = status
+    job.result = result
+    job.finished_at = timezone.now()
+    job.csv_text = ""  # the URLs now live in the items (or nowhere, if refused)
+    job.save(update_fields=["status", "result", "finished_at", "csv_text", "report"])
+    report_progress(status, job.row_count, result.get("matched", 0), result.get("new", 0))
+    audit_record(
+        action=f"bulk_import.{status}",
+        actor=job.submitted_by,
+        obj=job,
+        jurisdictions=[job.reporting_jurisdiction_id],
+        data={"rows": job.row_count, **{k: v for k, v in result.items() if k != "errors"}},
+    )
+    return job

@@ -1,0 +1,71 @@
+"""``Idempotency-Key`` for POSTs: a retry with the same key gets the stored response; the
+same key with a different body is a 422. The key is claimed in the same transaction as
+the work, so a concurrent retry waits for the first request and then replays it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from takedown.core.errors import ApplicationError
+from takedown.core.models import IdempotencyRecord
+
+
+class IdempotencyKeyReused(ApplicationError):
+    code = "idempotency_key_reused"
+    title = "This Idempotency-Key was used with a different request."
+    status = 422
+
+
+class InvalidIdempotencyKey(ApplicationError):
+    code = "invalid_idempotency_key"
+    title = "The Idempotency-Key header must be 1 to 255 printable characters."
+    status = 400
+
+
+def _fingerprint(request: Request) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{request.method} {request.path}\n".encode())
+    if not request.content_type.startswith("multipart/"):
+        digest.update(request._request.body)  # read before DRF parses the stream
+        return digest.hexdigest()
+    digest.update(repr(sorted(request.POST.items())).encode())
+    for name, upload in sorted(request.FILES.items()):
+        digest.update(name.encode())
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+    return digest.hexdigest()
+
+
+def idempotent(request: Request, *, owner: str, handler: Callable[[], Response]) -> Response:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return handler()
+    if not 0 < len(key) <= 255 or not key.isprintable():
+        raise InvalidIdempotencyKey()
+    fingerprint = _fingerprint(request)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    owner=owner, key=key, request_hash=fingerprint
+                )
+        except IntegrityError:
+            record = IdempotencyRecord.objects.select_for_update().get(owner=owner, key=key)
+            if record.request_hash != fingerprint:
+                raise IdempotencyKeyReused() from None
+            return Response(
+                record.response_body,
+                status=record.status_code,
+                headers={"Idempotent-Replayed": "true"},
+            )
+        response = handler()  # an exception rolls the claim back: the retry runs afresh
+        record.status_code = response.status_code
+        record.response_body = response.data
+        record.save(update_fields=["status_code", "response_body"])
+    return response

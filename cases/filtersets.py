@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Jurisdiction, Platform
+from takedown.core.forms import style_widgets
 
 from .choices import CaseStatus
 from .models import Case, ReportedItem
@@ -24,7 +25,10 @@ class CaseFilterSet(django_filters.FilterSet):
         label=_("Lead jurisdiction"),
     )
     platform = django_filters.ModelChoiceFilter(
-        queryset=Platform.objects.all(), method="by_platform", label=_("Platform")
+        queryset=Platform.objects.all(),
+        field_name="items__platform",
+        distinct=True,
+        label=_("Platform"),
     )
     acute = django_filters.BooleanFilter(label=_("Acute"))
     assignee = django_filters.ChoiceFilter(
@@ -35,8 +39,9 @@ class CaseFilterSet(django_filters.FilterSet):
         model = Case
         fields = ["q", "status", "jurisdiction", "platform", "acute", "assignee"]
 
-    def by_platform(self, queryset, name, value):
-        return queryset.filter(items__platform=value).distinct() if value else queryset
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self.form)
 
     def by_assignee(self, queryset, name, value):
         if value == "me":

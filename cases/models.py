@@ -627,10 +627,12 @@ class BulkImport(models.Model):
         Report, on_delete=models.PROTECT, null=True, blank=True, related_name="bulk_import"
     )
     created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="import_status_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=ImportStatus.values), name="import_status_valid"

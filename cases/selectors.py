@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from deadlines.choices import DeadlineState
 from deadlines.models import Deadline
-from deadlines.services import RUNNING
+from deadlines.services import UNFINISHED
+from takedown.core.audit import audit_record
 from takedown.core.choices import Role
 from takedown.core.models import AuditEvent, User
 
@@ -29,8 +29,8 @@ def desk_ids_for(user: User) -> list[int]:
 
 def case_list_for_user(*, user: User) -> QuerySet[Case]:
     """Cases where one of the officer's desks is lead or participant."""
-    if not user.has_role(Role.LIAISON_OFFICER):
-        return Case.objects.none()
+    if not isinstance(user, User) or not user.has_role(Role.LIAISON_OFFICER):
+        return Case.objects.none()  # anonymous users and API clients see no cases
     return Case.objects.filter(
         Exists(CaseParticipant.objects.filter(case=OuterRef("pk"), desk_id__in=desk_ids_for(user)))
     )
@@ -45,6 +45,13 @@ def case_get_for_user(*, user: User, reference: str) -> Case:
         .first()
     )
     if case is None:
+        if Case.objects.filter(reference=reference).exists():
+            audit_record(
+                action="case.access_denied",
+                actor=user,
+                jurisdictions=[getattr(user, "jurisdiction_code", None)],
+                data={"reference": reference},
+            )
         raise Http404("No such case.")
     return case
 
@@ -67,18 +74,24 @@ def case_jurisdictions(case: Case) -> list[str]:
 
 def case_timeline(case: Case) -> QuerySet[AuditEvent]:
     """The case's events, and those of cases merged into it (they stay where written)."""
-    ids = [case.pk, *Case.objects.filter(merged_into=case).values_list("id", flat=True)]
-    return AuditEvent.objects.filter(case_id__in=ids).order_by("-occurred_at", "-id")
+    return AuditEvent.objects.filter(case_id__in=merged_family(case)).order_by(
+        "-occurred_at", "-id"
+    )
+
+
+def merged_family(case: Case) -> list[int]:
+    """The case and every case merged into it, however deep the chain of merges."""
+    ids, frontier = [case.pk], [case.pk]
+    while frontier:
+        frontier = list(Case.objects.filter(merged_into__in=frontier).values_list("id", flat=True))
+        ids.extend(frontier)
+    return ids
 
 
 def running_deadlines(case_ids: list[int]) -> dict[int, list[Deadline]]:
     """Running (or still escalating) clocks of these cases, nearest first; one query."""
     by_case: dict[int, list[Deadline]] = {}
-    for deadline in (
-        Deadline.objects.filter(case_id__in=case_ids)
-        .filter(Q(state__in=RUNNING) | Q(state=DeadlineState.MISSED, met_at__isnull=True))
-        .order_by("due_at")
-    ):
+    for deadline in Deadline.objects.filter(UNFINISHED, case_id__in=case_ids).order_by("due_at"):
         by_case.setdefault(deadline.case_id, []).append(deadline)
     return by_case
 

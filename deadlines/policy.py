@@ -238,3 +238,14 @@ def next_check(
     if level >= rungs:  # missed and the top of the roster has been told
         return None
     return due_at + interval * level
+
+
+def humanise(delta: timedelta) -> str:
+    """A duration as an officer reads it: "2 d 3 h 5 min"."""
+    minutes = int(abs(delta.total_seconds()) // 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    parts = [f"{days} d"] if days else []
+    parts += [f"{hours} h"] if hours or days else []
+    parts.append(f"{minutes} min")
+    return " ".join(parts)

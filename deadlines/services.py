@@ -30,6 +30,10 @@ from .outbox import notify_contact, notify_user
 logger = logging.getLogger(__name__)
 
 RUNNING = (DeadlineState.OPEN, DeadlineState.PAUSED)
+# Still owed: running, or missed and neither met late nor cancelled.
+UNFINISHED = Q(state__in=RUNNING) | Q(
+    state=DeadlineState.MISSED, met_at__isnull=True, cancelled_at__isnull=True
+)
 
 
 def escalation_interval() -> timedelta:
@@ -209,31 +213,31 @@ def _close_open_pause(deadline: Deadline, now: datetime) -> None:
 def deadline_meet(
     *, subject: models.Model, kind: DeadlineKind, now: datetime | None = None, actor=None
 ) -> Deadline | None:
-    """The guarded act happened: stop the clock. A missed clock records when it finally
-    happened and stops escalating; it stays ``missed`` (the figures count it late)."""
+    """The guarded act happened: stop the clock. Done after the due time, it counts as
+    missed (met late) even if no sweep had marked it yet; a missed clock stops escalating."""
     now = now or timezone.now()
     with transaction.atomic():
-        deadline = running_deadline(subject=subject, kind=kind)
-        if deadline is None:
-            deadline = (
-                Deadline.objects.select_for_update()
-                .filter(
-                    subject_type=ContentType.objects.get_for_model(subject),
-                    subject_id=subject.pk,
-                    kind=kind,
-                    state=DeadlineState.MISSED,
-                    met_at__isnull=True,
-                )
-                .first()
+        deadline = (
+            Deadline.objects.select_for_update()
+            .filter(
+                UNFINISHED,
+                subject_type=ContentType.objects.get_for_model(subject),
+                subject_id=subject.pk,
+                kind=kind,
             )
-            if deadline is None:
-                return None
-        else:
-            _close_open_pause(deadline, now)
-            deadline.state = DeadlineState.MET
+            .first()
+        )
+        if deadline is None:
+            return None
+        _close_open_pause(deadline, now)
+        if deadline.state != DeadlineState.MISSED:
+            late = deadline.state == DeadlineState.OPEN and now > deadline.due_at
+            deadline.state = DeadlineState.MISSED if late else DeadlineState.MET
+            if late:
+                deadline.missed_at = deadline.due_at
         deadline.met_at = now
         deadline.next_check_at = None
-        deadline.save(update_fields=["state", "met_at", "next_check_at", "updated_at"])
+        deadline.save(update_fields=["state", "met_at", "missed_at", "next_check_at", "updated_at"])
         _audit(deadline, "met", actor=actor, now=now, on_time=deadline.state == DeadlineState.MET)
     return deadline
 
@@ -255,14 +259,13 @@ def deadline_cancel(
     }
     if kind is not None:
         filters["kind"] = kind
-    still_acting = Q(state__in=RUNNING) | Q(state=DeadlineState.MISSED, next_check_at__isnull=False)
     cancelled = []
     with transaction.atomic():
-        for deadline in Deadline.objects.select_for_update().filter(still_acting, **filters):
+        for deadline in Deadline.objects.select_for_update().filter(UNFINISHED, **filters):
             _close_open_pause(deadline, now)
             if deadline.state != DeadlineState.MISSED:
                 deadline.state = DeadlineState.CANCELLED
-                deadline.cancelled_at = now
+            deadline.cancelled_at = now  # a missed clock stays "missed", and stops here
             deadline.next_check_at = None
             deadline.save(update_fields=["state", "cancelled_at", "next_check_at", "updated_at"])
             _audit(deadline, "cancelled", actor=actor, now=now, reason=reason)
@@ -406,7 +409,7 @@ def _lateness(scheduled: datetime, now: datetime) -> dict:
     note = _(
         "Sent late by %(late)s: this was due at %(due)s UTC and the system was catching up "
         "after downtime."
-    ) % {"late": _humanise(now - scheduled), "due": f"{scheduled:%Y-%m-%d %H:%M}"}
+    ) % {"late": policy.humanise(now - scheduled), "due": f"{scheduled:%Y-%m-%d %H:%M}"}
     return {"late_by": now - scheduled, "note": note}
 
 
@@ -499,7 +502,7 @@ def _payload(deadline: Deadline, escalation: Escalation, now: datetime) -> dict:
     }[escalation.kind] % {
         "label": deadline.label,
         "due": f"{deadline.due_at:%Y-%m-%d %H:%M}",
-        "left": _humanise(deadline.due_at - now),
+        "left": policy.humanise(deadline.due_at - now),
         "level": escalation.level,
     }
     if escalation.note:
@@ -520,13 +523,3 @@ def _payload(deadline: Deadline, escalation: Escalation, now: datetime) -> dict:
         "overdue_by_seconds": int(overdue_by.total_seconds()) if overdue_by else 0,
         "message": text,
     }
-
-
-def _humanise(delta: timedelta) -> str:
-    minutes = int(abs(delta.total_seconds()) // 60)
-    hours, minutes = divmod(minutes, 60)
-    days, hours = divmod(hours, 24)
-    parts = [f"{days} d"] if days else []
-    parts += [f"{hours} h"] if hours or days else []
-    parts.append(f"{minutes} min")
-    return " ".join(parts)

@@ -18,7 +18,7 @@ from .metrics import DeadlineCollector
 from .models import Notification
 from .outbox import notification_retry
 
-_registry = CollectorRegistry(auto_describe=True)
+_registry = CollectorRegistry(auto_describe=False)  # never query the database at import
 _registry.register(DeadlineCollector())
 
 

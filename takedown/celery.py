@@ -32,6 +32,11 @@ def _schedule(sender, **_kwargs):
             "task": "deadlines.tasks.deliver_pending_notifications",
             "schedule": settings.NOTIFICATION_SCAN_SECONDS,
         },
+        # Every five minutes: bulk imports whose task was lost are enqueued again.
+        "recover-bulk-imports": {
+            "task": "cases.tasks.recover_bulk_imports",
+            "schedule": 300.0,
+        },
         # Daily at 02:30 UTC: recompute the audit chain and record the verdict.
         "verify-audit-chain": {
             "task": "takedown.core.tasks.verify_audit_chain",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("metrics", deadline_views.metrics, name="metrics"),
     path("deadlines/", include("deadlines.urls")),
+    path("cases/", include("cases.urls")),
     path("", core_views.home, name="home"),
     path(
         "accounts/login/",

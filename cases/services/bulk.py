@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,6 +28,8 @@ from takedown.core.errors import ApplicationError, ValidationFailed
 from takedown.core.models import User
 
 from .intake import ItemInput, ReportInput, prepare_items, report_submit
+
+logger = logging.getLogger(__name__)
 
 COLUMNS = ("url", "sha256", "md5", "pdq", "hosting_country", "hosting_ip")
 MAX_REPORTED_ERRORS = 1000
@@ -151,10 +154,39 @@ def bulk_import_create(
         bulk_import_run(job_id=job.pk, submitter=submitter)
         job.refresh_from_db()
     else:
-        from cases.tasks import run_bulk_import
-
-        transaction.on_commit(lambda: run_bulk_import.delay(str(job.pk)))
+        transaction.on_commit(lambda: _enqueue(job.pk))
     return job
+
+
+def _enqueue(job_id) -> None:
+    from cases.tasks import run_bulk_import
+
+    try:
+        run_bulk_import.delay(str(job_id))
+    except Exception:  # the broker is down: bulk_imports_recover enqueues it again
+        logger.warning("could not enqueue bulk import %s", job_id)
+
+
+# A job still "running" after this was on a worker that died: its transaction was
+# rolled back, so it can run again from the start.
+RUNNING_LEASE = timedelta(seconds=1800 + 120)
+QUEUED_GRACE = timedelta(minutes=2)
+
+
+def bulk_imports_recover(*, now: datetime | None = None) -> int:
+    """Re-enqueue jobs whose task was lost (broker down, Redis flushed, worker died)."""
+    now = now or timezone.now()
+    BulkImport.objects.filter(
+        status=ImportStatus.RUNNING, started_at__lt=now - RUNNING_LEASE
+    ).update(status=ImportStatus.QUEUED, started_at=None)
+    stale = list(
+        BulkImport.objects.filter(
+            status=ImportStatus.QUEUED, created_at__lt=now - QUEUED_GRACE
+        ).values_list("pk", flat=True)
+    )
+    for job_id in stale:
+        _enqueue(job_id)
+    return len(stale)
 
 
 def progress_key(job_id) -> str:
@@ -175,7 +207,7 @@ def bulk_import_run(*, job_id, submitter: User | ApiClient | None = None) -> Bul
     """Validate every row, then import in one transaction (nothing if any row is bad).
     Idempotent: a job that is done or refused is left as it is."""
     claimed = BulkImport.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING
+        status=ImportStatus.RUNNING, started_at=timezone.now()
     )
     job = BulkImport.objects.select_related("reporting_jurisdiction", "submitted_by").get(pk=job_id)
     if not claimed:

@@ -338,7 +338,8 @@ def _intake(
         received_at=now,
         **_submitter_fields(submitter),
     )
-    opened = _open_cases(groups, report, reporting_desk, data, submitter, now)
+    opened_rows = _open_cases(groups, reporting_desk, data, now)
+    opened = [case for case, _participants, _count in opened_rows]
     ReportedItem.objects.bulk_create(new_items, batch_size=2000)
     ReportItem.objects.bulk_create(
         [
@@ -352,6 +353,7 @@ def _intake(
         ],
         batch_size=2000,
     )
+    _announce(opened_rows, report, submitter, now)
     for case in joined.values():
         _join(case, reporting_desk, report, submitter, now)
 
@@ -421,7 +423,8 @@ def _lead_and_participants(
     return lead, list(dict.fromkeys(participants))
 
 
-def _open_cases(groups, report, reporting_desk, data, submitter, now) -> list[Case]:
+def _open_cases(groups, reporting_desk, data, now) -> list[tuple[Case, list[LiaisonDesk], int]]:
+    """Case rows and their desks; clocks and audit events come last (``_announce``)."""
     if not groups:
         return []
     numbers = iter(allocate(f"case-{now.year}", len(groups)))
@@ -450,6 +453,15 @@ def _open_cases(groups, report, reporting_desk, data, submitter, now) -> list[Ca
             )
         for item in items:
             item.case = case
+        opened.append((case, participants, len(items)))
+    return opened
+
+
+def _announce(opened, report, submitter, now) -> None:
+    """Start the clocks and write the audit events of new cases. Done at the end of the
+    intake transaction: the audit chain's lock is then held only briefly, even for a bulk
+    import of many thousand rows."""
+    for case, participants, item_count in opened:
         case_clocks_start(case=case, reporting_code=report.reporting_jurisdiction_id, start=now)
         audit_record(
             action="case.opened",
@@ -457,20 +469,18 @@ def _open_cases(groups, report, reporting_desk, data, submitter, now) -> list[Ca
             obj=case,
             case_id=case.pk,
             jurisdictions=[
-                lead.authority.jurisdiction_id,
+                case.lead_desk.authority.jurisdiction_id,
                 *(d.authority.jurisdiction_id for d in participants),
             ],
             data={
                 "report": report.pk,
-                "items": len(items),
-                "lead_desk": lead.name,
+                "items": item_count,
+                "lead_desk": case.lead_desk.name,
                 "participants": [d.name for d in participants],
                 "acute": case.acute,
             },
             now=now,
         )
-        opened.append(case)
-    return opened
 
 
 def case_clocks_start(*, case: Case, reporting_code: str, start: datetime) -> None:

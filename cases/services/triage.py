@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -24,11 +25,11 @@ from cases.choices import (
     ParticipantRole,
 )
 from cases.matrix import build_matrix, suggest_classification
-from cases.models import Assessment, Case, CaseParticipant, OrderRequest, ReportedItem
+from cases.models import Assessment, Case, CaseParticipant, OrderRequest, Report, ReportedItem
 from cases.selectors import case_jurisdictions, user_may_act_on
 from deadlines.choices import DeadlineKind
 from deadlines.models import Deadline
-from deadlines.services import RUNNING, deadline_assign, deadline_cancel, deadline_meet
+from deadlines.services import RUNNING, UNFINISHED, deadline_assign, deadline_cancel, deadline_meet
 from liaison.choices import AuthorityKind, DepictionType
 from liaison.models import Authority, Jurisdiction, Platform
 from takedown.core.audit import audit_record
@@ -71,6 +72,11 @@ def _lock(case: Case, *, officer: User, expected_version: int | None) -> Case:
     return locked
 
 
+def _assign_clocks(case: Case, assignee: User | None) -> None:
+    for kind in (DeadlineKind.ASSESSMENT, DeadlineKind.FINAL_ORDER, DeadlineKind.VERIFICATION):
+        deadline_assign(subject=case, kind=kind, assignee=assignee)
+
+
 def _require_status(case: Case, allowed, action: str) -> None:
     if case.status not in allowed:
         raise InvalidTransition(
@@ -106,8 +112,7 @@ def case_assign(
             case.status = CaseStatus.TRIAGE
             fields.append("status")
         case.save(update_fields=fields)
-        for kind in (DeadlineKind.ASSESSMENT, DeadlineKind.FINAL_ORDER, DeadlineKind.VERIFICATION):
-            deadline_assign(subject=case, kind=kind, assignee=assignee)
+        _assign_clocks(case, assignee)
         _case_audit(
             case,
             "assigned",
@@ -168,13 +173,22 @@ def case_assess(
             matrix={row.code: row.as_dict() for row in rows},
             created_at=now,
         )
-        assessment.full_clean(exclude=["case", "assessed_by"])
+        try:
+            assessment.full_clean(exclude=["case", "assessed_by"])
+        except DjangoValidationError as exc:
+            raise ValidationFailed(
+                _("The assessment is not valid; nothing was saved."), fields=exc.message_dict
+            ) from None
         assessment.save()
         case.classification = assessment.classification
-        case.status = CaseStatus.ASSESSED if case.status != CaseStatus.ACTION else case.status
-        if case.assignee is None:
-            case.assignee = officer
+        case.status = CaseStatus.ASSESSED
         deadline_meet(subject=case, kind=DeadlineKind.ASSESSMENT, now=now, actor=officer)
+        if case.assignee is None:  # whoever assesses an unassigned case holds it now
+            case.assignee = officer
+            _assign_clocks(case, officer)
+            _case_audit(
+                case, "assigned", actor=officer, now=now, before=None, after=officer.get_username()
+            )
         _requeue(case)
         case.save(
             update_fields=["classification", "status", "assignee", "queue_due_at", "updated_at"]
@@ -285,14 +299,15 @@ def case_merge(
 
 
 def _move_clocks(merged: Case, survivor: Case, officer: User, now: datetime) -> None:
-    """Running clocks follow the work; where the survivor runs the same clock, the one
-    due first binds and the other is cancelled."""
+    """Unfinished clocks (running, or missed and not yet met) follow the work to the
+    survivor's desk and assignee; where the survivor has the same clock, the one due
+    first binds and the other is cancelled."""
     case_type = ContentType.objects.get_for_model(Case)
     for deadline in Deadline.objects.select_for_update().filter(
-        subject_type=case_type, subject_id=merged.pk, state__in=RUNNING
+        UNFINISHED, subject_type=case_type, subject_id=merged.pk
     ):
         twin = Deadline.objects.filter(
-            subject_type=case_type, subject_id=survivor.pk, kind=deadline.kind, state__in=RUNNING
+            UNFINISHED, subject_type=case_type, subject_id=survivor.pk, kind=deadline.kind
         ).first()
         if twin is not None and twin.due_at <= deadline.due_at:
             deadline_cancel(
@@ -314,6 +329,8 @@ def _move_clocks(merged: Case, survivor: Case, officer: User, now: datetime) -> 
         Deadline.objects.filter(pk=deadline.pk).update(
             subject_id=survivor.pk,
             case_id=survivor.pk,
+            assignee=survivor.assignee,
+            responsible_desk=survivor.lead_desk,
             label=deadline.label.replace(merged.reference, survivor.reference),
         )
 
@@ -358,8 +375,9 @@ def case_split(
                 reason=participant.reason,
             )
         ReportedItem.objects.filter(pk__in=item_ids).update(case=new_case)
+        # The moved items' first report says whose agreements bind the new clocks.
         first_report = (
-            case.items.first().reports.order_by("received_at").first() if own - item_ids else None
+            Report.objects.filter(lines__item_id__in=item_ids).order_by("received_at").first()
         )
         reporting = (
             first_report.reporting_jurisdiction_id
@@ -414,13 +432,27 @@ def order_request_create(
             raise InvalidTransition(
                 _("The assessment found the material not illegal: no order can be requested.")
             )
-        chosen = [i for i in items if i.case_id == case.pk and i.platform_id == platform.pk]
-        if not chosen or len(chosen) != len(items):
+        wanted = {item.pk for item in items}
+        chosen = list(case.items.select_for_update().filter(pk__in=wanted, platform=platform))
+        if not chosen or len(chosen) != len(wanted):
             raise ValidationFailed(
                 fields={"items": [_("Choose items of this case on that platform.")]}
             )
         if any(i.status in (ItemStatus.REMOVED, ItemStatus.VERIFIED_REMOVED) for i in chosen):
             raise ValidationFailed(fields={"items": [_("An item already removed needs no order.")]})
+        assessment = case.assessments.first()
+        row = (assessment.matrix if assessment else {}).get(
+            platform.establishment_jurisdiction_id, {}
+        )
+        if row.get("instrument") not in (Instrument.ORDER, Instrument.NOTICE):
+            raise InvalidTransition(
+                _("The matrix gives no order or notice towards %(name)s (%(instrument)s): %(why)s")
+                % {
+                    "name": platform.name,
+                    "instrument": row.get("instrument", "—"),
+                    "why": row.get("reason", _("not assessed")),
+                }
+            )
         authority = prosecuting_authority(case.lead_desk.authority.jurisdiction)
         if authority is None:
             raise InvalidTransition(
@@ -457,6 +489,8 @@ def next_action(case: Case, assessment: Assessment | None) -> tuple[str, str]:
         return "assess", _("Assess the material")
     if case.status not in (CaseStatus.ASSESSED, CaseStatus.ACTION) or assessment is None:
         return "", ""
+    if assessment.classification == Classification.ILLEGAL_NONE:
+        return "close", _("Close the case as not illegal")
     instruments = {
         row["instrument"] for row in assessment.matrix.values() if row["establishes_platform"]
     }

@@ -41,3 +41,31 @@ class UserTimezoneMiddleware:
         except zoneinfo.ZoneInfoNotFoundError:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class AuditDeniedMiddleware:
+    """A signed-in user refused something (403) is a failed authorisation: audited."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+
+        if isinstance(exception, PermissionDenied) and request.user.is_authenticated:
+            audit_denied(request, actor=request.user, reason="forbidden")
+
+
+def audit_denied(request, *, actor, reason: str) -> None:
+    from .audit import audit_record
+
+    audit_record(
+        action="auth.denied",
+        actor=actor,
+        jurisdictions=[getattr(actor, "jurisdiction_code", None)],
+        data={"method": request.method, "path": request.path[:300], "reason": reason},
+        ip=request.META.get("REMOTE_ADDR"),
+    )

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "takedown.core.middleware.AuditDeniedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "takedown.core.middleware.UserTimezoneMiddleware",
@@ -256,6 +257,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.choices.CaseStatus",
+        "ItemStatusEnum": "cases.choices.ItemStatus",
+        "OrderStatusEnum": "cases.choices.OrderStatus",
+        "ImportStatusEnum": "cases.choices.ImportStatus",
+        "DeadlineStateEnum": "deadlines.choices.DeadlineState",
+    },
 }
 
 # --- Email ---------------------------------------------------------------------

@@ -7,7 +7,7 @@ Refuses to start without its secrets (ImproperlyConfigured), and passes
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, TAKEDOWN_KEKS, env
+from .base import REDIS_URL, SECRET_KEY, TAKEDOWN_KEKS, env
 
 DEBUG = False
 
@@ -17,6 +17,9 @@ _missing = [
         ("SECRET_KEY", SECRET_KEY),
         ("ALLOWED_HOSTS", env.str("ALLOWED_HOSTS", default="")),
         ("TAKEDOWN_KEKS", TAKEDOWN_KEKS),
+        # Without Redis each container would queue tasks on its own disk: beat's tasks
+        # would never reach a worker.
+        ("REDIS_URL", REDIS_URL),
     )
     if not value
 ]

@@ -271,3 +271,38 @@ def test_cases_api_is_scoped_to_the_officers_desks(actors, network):
     assert outsider.get("/api/v1/cases/").json()["results"] == []
     assert owner.get(f"/api/v1/cases/?q={case.reference}").json()["count"] == 1
     assert owner.get("/api/v1/cases/?q=https://B-SOCIAL.test/p/scoped").json()["count"] == 1
+
+
+def test_lost_or_interrupted_imports_are_recovered(
+    hotline, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases.services.bulk import bulk_import_create, bulk_import_run, bulk_imports_recover
+    from liaison.api.authentication import ApiClient
+    from liaison.models import ApiKey
+
+    settings.BULK_IMPORT_INLINE_ROWS = 1
+    api_key_for(partner=hotline)
+    client = ApiClient(ApiKey.objects.get(partner=hotline))
+    job = bulk_import_create(
+        data=b"url\nhttps://a-video.test/v/r1\nhttps://a-video.test/v/r2\n",
+        file_name="r.csv",
+        source="hotline",
+        reporting_jurisdiction="NL",
+        acute=False,
+        summary="",
+        submitter=client,
+    )
+    # The worker took it and died: the job says "running" and nothing was imported.
+    BulkImport.objects.filter(pk=job.pk).update(
+        status="running", started_at=timezone.now() - timedelta(hours=1)
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        assert bulk_imports_recover(now=timezone.now() + timedelta(minutes=5)) == 1
+    job.refresh_from_db()
+    assert job.status == "queued"
+    assert bulk_import_run(job_id=job.pk).status == "done"
+    assert ReportedItem.objects.count() == 2

@@ -60,6 +60,7 @@ def problem_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response
+    _audit_refusal(exc, context)
     code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), "error")
     if isinstance(exc, exceptions.ValidationError):
         return problem_response(
@@ -78,3 +79,17 @@ def problem_exception_handler(exc, context):
         detail=detail,
         headers={k: v for k, v in response.items()},
     )
+
+
+def _audit_refusal(exc, context) -> None:
+    """Refused API calls are failed authorisations: a bad or revoked key, or a caller
+    without the right. (No credentials at all is not recorded: it is just noise.)"""
+    from takedown.core.middleware import audit_denied
+
+    request = context.get("request")
+    if request is None:
+        return
+    if isinstance(exc, exceptions.AuthenticationFailed):
+        audit_denied(request, actor="anonymous:bad-api-key", reason=str(exc.detail))
+    elif isinstance(exc, exceptions.PermissionDenied) and request.user.is_authenticated:
+        audit_denied(request, actor=request.user, reason="forbidden")

@@ -1,0 +1,157 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from liaison.choices import DepictionType
+from liaison.models import Jurisdiction
+from takedown.core.forms import StyledForm
+
+from .choices import AgeGroup, Classification, ReportSource
+from .services.intake import ItemInput
+
+_SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
+_MD5 = re.compile(r"^[0-9a-fA-F]{32}$")
+
+
+def apply_service_error(form: forms.Form, error) -> None:
+    """Show a service's ValidationFailed / Conflict / InvalidTransition on the form:
+    field errors on their fields, everything else (with the explanation) above the form."""
+    unplaced = []
+    for field, messages in (error.fields or {}).items():
+        if isinstance(messages, dict):  # per-item errors: {"3": {"url": [...]}}
+            for position, item_fields in messages.items():
+                for name, texts in item_fields.items():
+                    form.add_error(
+                        "items" if "items" in form.fields else None,
+                        _("Line %(line)s, %(field)s: %(text)s")
+                        % {"line": int(position) + 1, "field": name, "text": " ".join(texts)},
+                    )
+        elif field in form.fields:
+            form.add_error(field, messages)
+        else:
+            unplaced.extend(messages)
+    if unplaced or not error.fields:
+        form.add_error(None, " ".join([error.detail, *map(str, unplaced)]))
+
+
+class VersionedForm(StyledForm):
+    """Carries the case version the officer saw, for optimistic locking."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReportForm(StyledForm):
+    source = forms.ChoiceField(
+        label=_("Source"), choices=ReportSource.choices, initial=ReportSource.LAW_ENFORCEMENT
+    )
+    reporting_jurisdiction = forms.ModelChoiceField(
+        label=_("Reporting jurisdiction"), queryset=Jurisdiction.objects.filter(in_network=True)
+    )
+    acute = forms.BooleanField(label=_("Acute (ongoing abuse or a child at risk)"), required=False)
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    items = forms.CharField(
+        label=_("URLs or hashes"),
+        help_text=_(
+            "One per line: a URL (http or https), a SHA-256 (64 hex) or an MD5 (32 hex). "
+            "URLs are stored as text and never opened."
+        ),
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "autocomplete": "off"}),
+    )
+
+    def item_inputs(self) -> list[ItemInput]:
+        inputs = []
+        for line in self.cleaned_data["items"].splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            if _SHA256.match(line):
+                inputs.append(ItemInput(sha256=line))
+            elif _MD5.match(line):
+                inputs.append(ItemInput(md5=line))
+            else:
+                inputs.append(ItemInput(url=line))
+        return inputs
+
+
+class AssignForm(VersionedForm):
+    assignee = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class AssessmentForm(VersionedForm):
+    depiction_type = forms.ChoiceField(label=_("Depiction type"), choices=DepictionType.choices)
+    age_group = forms.ChoiceField(label=_("Apparent age group"), choices=AgeGroup.choices)
+    severity = forms.IntegerField(label=_("Severity (1–5)"), min_value=1, max_value=5)
+    risk_score = forms.IntegerField(label=_("Risk score (0–100)"), min_value=0, max_value=100)
+    categories = forms.CharField(
+        label=_("Categories"), required=False, help_text=_("Comma-separated.")
+    )
+    classification = forms.ChoiceField(
+        label=_("Classification"),
+        choices=[("", _("Accept the suggestion from the matrix")), *Classification.choices],
+        required=False,
+    )
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def category_list(self) -> list[str]:
+        return [c.strip() for c in self.cleaned_data["categories"].split(",") if c.strip()]
+
+
+class CloseForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Why is the material not illegal?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MergeForm(VersionedForm):
+    other = forms.CharField(
+        label=_("Merge this other case into this one (reference)"), max_length=20
+    )
+    other_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class SplitForm(VersionedForm):
+    items = forms.TypedMultipleChoiceField(
+        label=_("Items to move to a new case"),
+        coerce=int,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, item_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = item_choices
+
+
+class OrderRequestForm(VersionedForm):
+    platform = forms.IntegerField(widget=forms.HiddenInput)
+    items = forms.TypedMultipleChoiceField(label=_("Items"), coerce=int, choices=[])
+    note = forms.CharField(
+        label=_("Note to the prosecutor"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, item_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = item_choices
+
+
+class BulkImportForm(StyledForm):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Header row with columns from: url, sha256, md5, pdq, hosting_country, hosting_ip. "
+            "The whole file is imported, or nothing is."
+        ),
+    )
+    source = forms.ChoiceField(
+        label=_("Source"), choices=ReportSource.choices, initial=ReportSource.HOTLINE
+    )
+    reporting_jurisdiction = forms.ModelChoiceField(
+        label=_("Reporting jurisdiction"), queryset=Jurisdiction.objects.filter(in_network=True)
+    )
+    acute = forms.BooleanField(label=_("Acute"), required=False)
+    summary = forms.CharField(label=_("Summary"), required=False)

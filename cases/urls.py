@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("new/", views.report_new, name="report-new"),
+    path("import/", views.import_new, name="import-new"),
+    path("import/<uuid:pk>/", views.import_detail, name="import"),
+    path("<str:reference>/", views.case_detail, name="detail"),
+    path("<str:reference>/assign/", views.case_assign, name="assign"),
+    path("<str:reference>/assess/", views.case_assess, name="assess"),
+    path("<str:reference>/close/", views.case_close, name="close"),
+    path("<str:reference>/merge/", views.case_merge, name="merge"),
+    path("<str:reference>/split/", views.case_split, name="split"),
+    path("<str:reference>/order-request/", views.order_request, name="order-request"),
+]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from deadlines.models import Deadline
@@ -139,3 +139,12 @@ def pdq_suggestions(case: Case, *, user: User) -> list[PdqMatch]:
             if distance <= limit:
                 matches.append(PdqMatch(item, other, distance))
     return sorted(matches, key=lambda m: m.distance)[:50]
+
+
+def desk_deadlines(*, user: User) -> QuerySet[Deadline]:
+    """Clocks of my desks: those they answer for, and those of their cases (platforms'
+    clocks on their orders, MLA responses they wait for)."""
+    visible = case_list_for_user(user=user).values("id")
+    return Deadline.objects.filter(
+        Q(case_id__in=visible) | Q(responsible_desk__in=desk_ids_for(user))
+    ).select_related("responsible_platform", "responsible_desk")

@@ -21,6 +21,7 @@ from takedown.core.choices import Role
 from takedown.core.errors import ApplicationError, ValidationFailed
 from takedown.core.models import User
 
+from . import board
 from .choices import OPEN_CASE_STATUSES, ImportStatus
 from .filtersets import CaseFilterSet
 from .forms import (
@@ -179,6 +180,13 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
             % {"ref": case.reference, "into": case.merged_into.reference},
         )
     return render(request, "cases/detail.html", _case_context(request, case))
+
+
+@officer_required
+@require_GET
+def case_by_id(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(case_list_for_user(user=request.user), pk=pk)
+    return redirect("cases:detail", reference=case.reference)
 
 
 def _act(request, case: Case, form, form_name: str, action, success: str) -> HttpResponse:
@@ -353,6 +361,34 @@ def order_request(request: HttpRequest, reference: str) -> HttpResponse:
         request_order,
         _("Order requested: it is in the prosecutors' queue."),
     )
+
+
+# --- The desk's deadlines board -----------------------------------------------------------
+
+
+@officer_required
+@require_GET
+def deadlines_board(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    return render(
+        request,
+        "cases/board.html",
+        {
+            "columns": board.board(user=request.user, now=now),
+            "weeks": board.weekly_on_time(user=request.user, now=now),
+            "now": now,
+        },
+    )
+
+
+@officer_required
+@require_GET
+def deadlines_chart(request: HttpRequest) -> HttpResponse:
+    svg = board.weekly_chart_svg(board.weekly_on_time(user=request.user, now=timezone.now()))
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    # Shown as an <img>: its own styles, nothing else, no script.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
 
 
 # --- Intake in the browser ----------------------------------------------------------------

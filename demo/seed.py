@@ -10,9 +10,11 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from cases.choices import CaseStatus, ItemStatus, ParticipantRole, ReportSource
-from cases.models import Case, CaseParticipant, Report, ReportedItem, ReportItem
-from cases.normalise import normalise_url
+from cases.choices import CaseStatus, ItemStatus, ReportSource
+from cases.models import Case
+from cases.services import triage
+from cases.services.intake import ItemInput, ReportInput, report_submit
+from deadlines.services import deadline_cancel
 from liaison.choices import AuthorityKind, ContactRole, PlatformKind, VictimNotificationRule
 from liaison.models import (
     Agreement,
@@ -26,7 +28,6 @@ from liaison.models import (
 from takedown.core.audit import audit_record
 from takedown.core.choices import Role
 from takedown.core.models import User
-from takedown.core.references import allocate
 
 DEMO_PASSWORD = "takedown-demo-2026"  # noqa: S105 (printed demo credential, never production)
 ILLUSTRATIVE = "Illustrative demo profile: not a statement of this country's law."
@@ -297,73 +298,126 @@ def _synthetic_hashes(n: int) -> tuple[str, str]:
 
 
 def _seed_cases(rng, now, jurisdictions, desks, platforms, users) -> None:
-    officers = [users["officer.de"], users["officer.nl"], users["officer.us"]]
-    numbers = iter(allocate(f"case-{now.year}", sum(n for _s, n in STATUS_SPREAD)))
+    """Every case goes through the same services an officer's clicks would call."""
+    officer_of = {code: users[f"officer.{code.lower()}"] for code in ("DE", "NL", "US")}
+    # Only platforms a direct order can reach take a case to "action" (Sample Social is
+    # established in US, which requires an MLA request).
+    orderable = [p for p in platforms if p.establishment_jurisdiction.accepts_direct_orders]
     item_no = 0
     survivors: list[Case] = []
     for status, count in STATUS_SPREAD:
         for _ in range(count):
-            officer = rng.choice(officers)
-            desk = officer.desks.first()
-            platform = rng.choice(platforms)
+            target = rng.choice(survivors) if status == CaseStatus.MERGED else None
+            if target is not None:  # a duplicate of an open case, on the same platform
+                platform = target.items.first().platform
+            else:
+                platform = rng.choice(orderable if status in ACTED_ON else platforms)
+            lead_code = platform.establishment_jurisdiction_id
+            reporter = officer_of[rng.choice(["DE", "NL", "US"])]
             received = now - timedelta(hours=rng.randint(1, 160))
-            acute = rng.random() < 0.25
-            case = Case.objects.create(
-                reference=f"TD-{now.year}-{next(numbers):06d}",
-                status=status,
-                lead_desk=desk,
-                acute=acute,
-                priority=1 if acute else rng.randint(2, 4),
-                assignee=officer if status != CaseStatus.NEW else None,
-                summary=f"Demo report of material on {platform.name} (synthetic).",
-                queue_due_at=received + timedelta(hours=24 if acute else 48),
-                merged_into=rng.choice(survivors) if status == CaseStatus.MERGED else None,
-                created_at=received,
-                closed_at=now if status in (CaseStatus.CLOSED, CaseStatus.NOT_ILLEGAL) else None,
-            )
-            if status not in (CaseStatus.MERGED,):
-                survivors.append(case)
-            CaseParticipant.objects.create(
-                case=case, desk=desk, role=ParticipantRole.LEAD, joined_at=received
-            )
-            report = Report.objects.create(
-                source=rng.choice(list(ReportSource)),
-                reporting_jurisdiction=jurisdictions[desk.authority.jurisdiction_id],
-                submitted_by=officer,
-                acute=acute,
-                summary=case.summary,
-                received_at=received,
-            )
-            for position in range(rng.randint(1, 3)):
+            items = []
+            for _n in range(rng.randint(1, 3)):
                 item_no += 1
-                domain = platform.domains.first().domain
-                url = f"https://{domain}/v/{rng.getrandbits(40):010x}"
-                normalised = normalise_url(url)
                 sha256, md5 = _synthetic_hashes(item_no)
-                item_status = {
-                    CaseStatus.RESOLVED: ItemStatus.VERIFIED_REMOVED,
-                    CaseStatus.CLOSED: ItemStatus.VERIFIED_REMOVED,
-                }.get(status, ItemStatus.ONLINE)
-                item = ReportedItem.objects.create(
-                    case=case,
-                    url=url,
-                    normalized_url=normalised.url,
-                    url_digest=normalised.digest,
-                    domain=normalised.host,
-                    platform=platform,
-                    hosting_jurisdiction=platform.establishment_jurisdiction,
-                    sha256=sha256,
-                    md5=md5,
-                    status=item_status,
-                    created_at=received,
+                domain = platform.domains.first().domain
+                items.append(
+                    ItemInput(
+                        url=f"https://{domain}/v/{rng.getrandbits(40):010x}", sha256=sha256, md5=md5
+                    )
                 )
-                ReportItem.objects.create(report=report, item=item, position=position)
-            audit_record(
-                action="case.opened",
-                actor=officer,
-                obj=case,
-                case_id=case.id,
-                jurisdictions=[desk.authority.jurisdiction_id],
-                data={"status": status, "demo": True},
+            result = report_submit(
+                data=ReportInput(
+                    source=rng.choice(
+                        [ReportSource.HOTLINE, ReportSource.LAW_ENFORCEMENT, ReportSource.PUBLIC]
+                    ),
+                    reporting_jurisdiction=reporter.jurisdiction_code,
+                    acute=rng.random() < 0.25,
+                    summary=f"Demo report of material on {platform.name} (synthetic).",
+                    items=items,
+                ),
+                submitter=reporter,
                 now=received,
             )
+            case = result.cases_opened[0]
+            _advance(case, status, officer_of[lead_code], received, target)
+            if status == CaseStatus.NEW:
+                survivors.append(case)
+
+
+ACTED_ON = (CaseStatus.ASSESSED, CaseStatus.ACTION, CaseStatus.RESOLVED, CaseStatus.CLOSED)
+
+
+def _advance(case: Case, status: CaseStatus, officer, received, merge_into: Case | None) -> None:
+    def fresh() -> Case:
+        return Case.objects.get(pk=case.pk)
+
+    at = received + timedelta(minutes=30)
+    if status == CaseStatus.NEW:
+        return
+    if status == CaseStatus.MERGED:
+        triage.case_merge(
+            survivor=Case.objects.get(pk=merge_into.pk),
+            merged=fresh(),
+            officer=officer,
+            survivor_version=None,
+            merged_version=None,
+            now=at,
+        )
+        return
+    triage.case_assign(
+        case=fresh(), officer=officer, assignee=officer, expected_version=None, now=at
+    )
+    if status == CaseStatus.TRIAGE:
+        return
+    if status == CaseStatus.NOT_ILLEGAL:
+        triage.case_close_not_illegal(
+            case=fresh(),
+            officer=officer,
+            expected_version=None,
+            reason="Adults only; no indication of a minor (demo).",
+            now=at,
+        )
+        return
+    triage.case_assess(
+        case=fresh(),
+        officer=officer,
+        depiction_type="real",
+        age_group="prepubescent",
+        severity=4,
+        risk_score=70,
+        classification=None,
+        expected_version=None,
+        now=at + timedelta(hours=2),
+    )
+    if status == CaseStatus.ASSESSED:
+        return
+    item = fresh().items.first()
+    triage.order_request_create(
+        case=fresh(),
+        officer=officer,
+        platform=item.platform,
+        items=[item],
+        note="Please issue a removal order (demo).",
+        expected_version=None,
+        now=at + timedelta(hours=3),
+    )
+    if status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
+        _finish_demo_case(fresh(), status, officer, at + timedelta(hours=20))
+
+
+def _finish_demo_case(case: Case, status: CaseStatus, officer, when) -> None:
+    """Until the order flow exists in the demo, removal is recorded directly here."""
+    case.items.update(status=ItemStatus.VERIFIED_REMOVED, status_changed_at=when)
+    deadline_cancel(subject=case, reason="Removed and verified (demo)", now=when, actor=officer)
+    Case.objects.filter(pk=case.pk).update(
+        status=status, closed_at=when if status == CaseStatus.CLOSED else None, queue_due_at=None
+    )
+    audit_record(
+        action=f"case.{status}",
+        actor=officer,
+        obj=case,
+        case_id=case.pk,
+        jurisdictions=[case.lead_desk.authority.jurisdiction_id],
+        data={"demo": True},
+        now=when,
+    )

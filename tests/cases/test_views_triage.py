@@ -231,3 +231,47 @@ def test_failed_authorisations_are_audited(actors, case, client):
     assert AuditEvent.objects.filter(
         action="auth.denied", actor_label="anonymous:bad-api-key"
     ).exists()
+
+
+def test_deadlines_board_and_weekly_chart(actors, network):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases.services.triage import case_assess
+    from deadlines.services import sweep_due
+    from tests.liaison.factories import ContactFactory
+
+    ContactFactory(desk=network["desk_de"], position=0, name="duty officer")
+    now = timezone.now()
+    overdue = open_case(
+        actors["owner"], "https://b-social.test/p/late", now=now - timedelta(hours=60)
+    )
+    sweep_due(now=now)  # escalates the overdue assessment
+    fresh = open_case(
+        actors["owner"], "https://b-social.test/p/fresh", now=now - timedelta(hours=1)
+    )
+    case_assess(
+        case=fresh,
+        officer=actors["owner"],
+        depiction_type="real",
+        age_group="pubescent",
+        severity=3,
+        risk_score=50,
+        classification=None,
+        expected_version=None,
+        now=now,
+    )
+    client = login(actors["owner"])
+    html = client.get("/cases/board/").content.decode()
+    overdue_column = html.split('data-board="overdue"')[1].split("</ul>")[0]
+    assert overdue.reference in overdue_column and "overdue by" in overdue_column
+    assert overdue.reference in html.split('data-board="escalated"')[1].split("</ul>")[0]
+    assert "<td>1</td>" in html  # one deadline met on time this week
+    chart = client.get("/cases/board/chart.svg")
+    assert chart["Content-Type"] == "image/svg+xml" and b"<svg" in chart.content
+    assert b"kozea.github.io" not in chart.content  # no external tooltip script
+    assert login(actors["outsider"]).get(f"/cases/id/{overdue.pk}/").status_code == 404
+    assert client.get(f"/cases/id/{overdue.pk}/")["Location"].endswith(
+        f"/cases/{overdue.reference}/"
+    )

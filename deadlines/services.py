@@ -343,6 +343,7 @@ class SweepResult:
 
 CLAIM_LEASE = timedelta(minutes=5)
 RETRY_AFTER_FAILURE = timedelta(minutes=5)
+SWEEP_BATCH = 50
 
 
 def sweep_due(*, now: datetime | None = None, limit: int = 1000) -> SweepResult:
@@ -359,26 +360,41 @@ def sweep_due(*, now: datetime | None = None, limit: int = 1000) -> SweepResult:
         .order_by("next_check_at", "id")
         .values_list("id", "next_check_at")[:limit]
     )
-    for deadline_id, seen in due:
-        try:
-            with transaction.atomic():
-                claimed = Deadline.objects.filter(pk=deadline_id, next_check_at=seen).update(
-                    next_check_at=now + CLAIM_LEASE
-                )
-                if not claimed:
-                    continue
-                result.checked += 1
-                _check(Deadline.objects.select_for_update().get(pk=deadline_id), now, result)
-        except Exception:
-            logger.exception("deadline sweep failed for deadline %s", deadline_id)
-            result.failed += 1
-            Deadline.objects.filter(pk=deadline_id).update(next_check_at=now + RETRY_AFTER_FAILURE)
+    rosters: dict[tuple, list[Contact]] = {}
+    for start in range(0, len(due), SWEEP_BATCH):
+        # One commit per batch, one savepoint per deadline: a failing row is rolled back
+        # alone and pushed forward, the others of its batch still commit.
+        with transaction.atomic():
+            for deadline_id, seen in due[start : start + SWEEP_BATCH]:
+                try:
+                    with transaction.atomic():
+                        claimed = Deadline.objects.filter(
+                            pk=deadline_id, next_check_at=seen
+                        ).update(next_check_at=now + CLAIM_LEASE)
+                        if not claimed:
+                            continue
+                        result.checked += 1
+                        deadline = Deadline.objects.select_for_update().get(pk=deadline_id)
+                        _check(deadline, now, result, rosters)
+                except Exception:
+                    logger.exception("deadline sweep failed for deadline %s", deadline_id)
+                    result.failed += 1
+                    Deadline.objects.filter(pk=deadline_id).update(
+                        next_check_at=now + RETRY_AFTER_FAILURE
+                    )
     return result
 
 
-def _check(deadline: Deadline, now: datetime, result: SweepResult) -> None:
+def _check(deadline: Deadline, now: datetime, result: SweepResult, rosters: dict) -> None:
     responsible = Responsible.of(deadline)
-    roster = responsible.roster()
+    key = (
+        deadline.responsible_desk_id,
+        deadline.responsible_platform_id,
+        deadline.responsible_authority_id,
+    )
+    if key not in rosters:  # one roster query per responsible party per sweep
+        rosters[key] = responsible.roster()
+    roster = rosters[key]
     reminded = deadline.escalations.filter(level=0).exists()
     if deadline.state == DeadlineState.OPEN and now < deadline.due_at:
         if now >= deadline.warn_at and not reminded:

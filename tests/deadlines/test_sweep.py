@@ -176,10 +176,10 @@ def test_a_failing_row_does_not_stall_the_sweep(desk_with_roster, monkeypatch):
 
     original = services._check
 
-    def explode(deadline, now, result):
+    def explode(deadline, now, result, rosters):
         if deadline.pk == bad.pk:
             raise RuntimeError("boom")
-        return original(deadline, now, result)
+        return original(deadline, now, result, rosters)
 
     monkeypatch.setattr(services, "_check", explode)
     now = good.due_at

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import platform_views, views
 
 urlpatterns = [
     path("reports/", views.ReportListCreate.as_view(), name="api-reports"),
@@ -9,4 +9,38 @@ urlpatterns = [
     path("imports/<uuid:pk>/", views.BulkImportDetail.as_view(), name="api-import"),
     path("cases/", views.CaseList.as_view(), name="api-cases"),
     path("cases/<str:reference>/", views.CaseDetail.as_view(), name="api-case"),
+    path("platform/orders/", platform_views.OrderList.as_view(), name="api-platform-orders"),
+    path(
+        "platform/orders/<int:pk>/", platform_views.OrderDetail.as_view(), name="api-platform-order"
+    ),
+    path(
+        "platform/orders/<int:pk>/acknowledge/",
+        platform_views.Acknowledge.as_view(),
+        name="api-order-acknowledge",
+    ),
+    path(
+        "platform/orders/<int:pk>/removals/",
+        platform_views.Removals.as_view(),
+        name="api-order-removals",
+    ),
+    path(
+        "platform/orders/<int:pk>/cannot-comply/",
+        platform_views.CannotComply.as_view(),
+        name="api-order-cannot-comply",
+    ),
+    path(
+        "platform/orders/<int:pk>/clarifications/",
+        platform_views.Clarification.as_view(),
+        name="api-order-clarifications",
+    ),
+    path(
+        "platform/orders/<int:pk>/objections/",
+        platform_views.Objection.as_view(),
+        name="api-order-objections",
+    ),
+    path(
+        "platform/sandbox/orders/",
+        platform_views.SandboxOrders.as_view(),
+        name="api-platform-sandbox",
+    ),
 ]

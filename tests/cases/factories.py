@@ -23,3 +23,37 @@ def submit(
 def open_case(submitter, *urls, **kwargs):
     result = submit(submitter, *(urls or ("https://a-video.test/v/1",)), **kwargs)
     return result.cases_opened[0]
+
+
+def assessed_case(officer, *urls, depiction="real", **kwargs):
+    from cases.services.triage import case_assess
+
+    case = open_case(officer, *urls, **kwargs)
+    case_assess(
+        case=case,
+        officer=officer,
+        depiction_type=depiction,
+        age_group="prepubescent",
+        severity=4,
+        risk_score=80,
+        classification=None,
+        expected_version=None,
+        now=kwargs.get("now"),
+    )
+    return case
+
+
+def order_request_for(officer, *urls, **kwargs):
+    """A case led by the officer's desk, assessed, with an order requested for all items."""
+    from cases.services.triage import order_request_create
+
+    case = assessed_case(officer, *urls, **kwargs)
+    items = list(case.items.all())
+    return order_request_create(
+        case=case,
+        officer=officer,
+        platform=items[0].platform,
+        items=items,
+        expected_version=None,
+        now=kwargs.get("now"),
+    )

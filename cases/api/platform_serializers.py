@@ -1,0 +1,157 @@
+"""What a platform sees of its orders, and what it may send back."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cases.choices import CannotComplyGround, ItemOutcome, OrderKind, OrderStatus, ResponseKind
+from cases.models import PlatformResponse, TakedownOrder
+from deadlines.models import Deadline
+
+
+class OrderItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField()
+    status = serializers.CharField()
+
+
+class SignatureSerializer(serializers.Serializer):
+    algorithm = serializers.CharField(default="Ed25519")
+    key_id = serializers.CharField()
+    value = serializers.CharField(help_text="base64url Ed25519 signature over the canonical form")
+    canonicalisation = serializers.CharField(
+        default="signed_payload as JSON: keys sorted, separators ',' and ':', no whitespace, UTF-8"
+    )
+
+
+class ThreadEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlatformResponse
+        fields = [
+            "id",
+            "kind",
+            "ground",
+            "message",
+            "created_at",
+            "answer",
+            "answered_at",
+            "resolution",
+        ]
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    paused = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Deadline
+        fields = ["kind", "state", "started_at", "warn_at", "due_at", "met_at", "paused"]
+
+    def get_paused(self, deadline) -> bool:
+        return deadline.state == "paused"
+
+
+class PlatformOrderSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=OrderStatus.choices)
+    kind = serializers.ChoiceField(choices=OrderKind.choices)
+    issuing_authority = serializers.CharField(source="issuing_authority.name")
+    issuing_state = serializers.CharField(source="issuing_authority.jurisdiction_id")
+    supersedes = serializers.CharField(source="supersedes.reference", default=None)
+    items = serializers.SerializerMethodField()
+    signature = serializers.SerializerMethodField()
+    clarifications = serializers.SerializerMethodField()
+    objections = serializers.SerializerMethodField()
+    cannot_comply = serializers.SerializerMethodField()
+    deadlines = serializers.SerializerMethodField()
+    sandbox = serializers.BooleanField(source="is_sandbox")
+
+    class Meta:
+        model = TakedownOrder
+        fields = [
+            "id",
+            "reference",
+            "version",
+            "kind",
+            "status",
+            "suspended",
+            "sandbox",
+            "issuing_state",
+            "issuing_authority",
+            "issued_at",
+            "removal_due_at",
+            "acknowledged_at",
+            "completed_at",
+            "supersedes",
+            "legal_basis",
+            "reasons",
+            "contact_point",
+            "preservation_instruction",
+            "note",
+            "items",
+            "signed_payload",
+            "signature",
+            "clarifications",
+            "objections",
+            "cannot_comply",
+            "deadlines",
+        ]
+
+    @extend_schema_field(OrderItemSerializer(many=True))
+    def get_items(self, order):
+        return [{"id": i.pk, "url": i.url, "status": i.status} for i in order.items.all()]
+
+    @extend_schema_field(SignatureSerializer)
+    def get_signature(self, order):
+        return SignatureSerializer({"key_id": order.signing_key_id, "value": order.signature}).data
+
+    def _thread(self, order, kind):
+        return ThreadEntrySerializer(
+            [r for r in order.responses.all() if r.kind == kind], many=True
+        ).data
+
+    @extend_schema_field(ThreadEntrySerializer(many=True))
+    def get_clarifications(self, order):
+        return self._thread(order, ResponseKind.CLARIFICATION)
+
+    @extend_schema_field(ThreadEntrySerializer(many=True))
+    def get_objections(self, order):
+        return self._thread(order, ResponseKind.OBJECTION)
+
+    @extend_schema_field(ThreadEntrySerializer(many=True))
+    def get_cannot_comply(self, order):
+        return self._thread(order, ResponseKind.CANNOT_COMPLY)
+
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, order):
+        return DeadlineSerializer(order.deadlines.all(), many=True).data
+
+
+class RemovalSerializer(serializers.Serializer):
+    item = serializers.IntegerField()
+    outcome = serializers.ChoiceField(choices=ItemOutcome.choices)
+    happened_at = serializers.DateTimeField()
+    jurisdictions = serializers.ListField(
+        child=serializers.RegexField(r"^[A-Z]{2}$"),
+        required=False,
+        default=list,
+        help_text="For 'disabled': where access is disabled (ISO 3166-1 alpha-2).",
+    )
+
+
+class RemovalsInputSerializer(serializers.Serializer):
+    removals = RemovalSerializer(many=True, allow_empty=False)
+
+
+class CannotComplyInputSerializer(serializers.Serializer):
+    ground = serializers.ChoiceField(choices=CannotComplyGround.choices)
+    explanation = serializers.CharField(max_length=5000)
+
+
+class ClarificationInputSerializer(serializers.Serializer):
+    question = serializers.CharField(max_length=5000)
+
+
+class ObjectionInputSerializer(serializers.Serializer):
+    grounds = serializers.CharField(max_length=10000)
+
+
+class SandboxOrderInputSerializer(serializers.Serializer):
+    items = serializers.IntegerField(min_value=1, max_value=20, default=2)

@@ -1,0 +1,259 @@
+"""The platform API: a platform's key sees its own orders and nothing else (another
+platform's order is a 404), acknowledges, reports removals, stops the clock with a
+question or a cannot-comply report, and objects."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from cases.choices import OrderKind, OrderStatus
+from cases.models import PlatformResponse, TakedownOrder
+from cases.services import orders
+from liaison.api.authentication import ApiClient
+from liaison.api.permissions import IsPlatformClient
+from takedown.core.api.idempotency import idempotent
+
+from .platform_serializers import (
+    CannotComplyInputSerializer,
+    ClarificationInputSerializer,
+    ObjectionInputSerializer,
+    PlatformOrderSerializer,
+    RemovalsInputSerializer,
+    SandboxOrderInputSerializer,
+)
+from .views import IDEMPOTENCY_HEADER
+
+PROBLEMS = {
+    400: OpenApiResponse(description="Invalid input (problem+json, code validation_failed)"),
+    401: OpenApiResponse(description="Missing, unknown, revoked or expired key (problem+json)"),
+    403: OpenApiResponse(description="The key is not a platform's (problem+json)"),
+    404: OpenApiResponse(description="No such order for this platform (problem+json)"),
+    409: OpenApiResponse(
+        description="Not possible in the order's state (problem+json, invalid_transition)"
+    ),
+    422: OpenApiResponse(description="Idempotency-Key reused with another body (problem+json)"),
+    429: OpenApiResponse(description="Too many requests (problem+json, throttled)"),
+}
+
+
+class PerPlatformThrottle(SimpleRateThrottle):
+    """Per platform, in the shared cache, so every web process counts together."""
+
+    scope = "platform"
+
+    def get_cache_key(self, request, view):
+        client = request.user
+        if isinstance(client, ApiClient) and client.platform is not None:
+            return self.cache_format % {"scope": self.scope, "ident": client.platform.pk}
+        return None
+
+
+class NewestFirst(CursorPagination):
+    ordering = ("-issued_at", "-id")
+    page_size = 50
+
+
+class OrderFilter(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=OrderStatus.choices)
+    kind = filters.ChoiceFilter(choices=OrderKind.choices)
+
+    class Meta:
+        model = TakedownOrder
+        fields = ["status", "kind"]
+
+
+def platform_orders(client: ApiClient):
+    return (
+        TakedownOrder.objects.filter(platform=client.platform, duplicate_of__isnull=True)
+        .select_related("issuing_authority", "supersedes")
+        .prefetch_related(
+            "items",
+            "deadlines",
+            Prefetch("responses", queryset=PlatformResponse.objects.order_by("created_at", "id")),
+        )
+    )
+
+
+class PlatformView:
+    permission_classes = [IsPlatformClient]
+    throttle_classes = [PerPlatformThrottle]
+
+
+class OrderList(PlatformView, generics.ListAPIView):
+    """Your orders, newest first (cursor pagination)."""
+
+    serializer_class = PlatformOrderSerializer
+    pagination_class = NewestFirst
+    filterset_class = OrderFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return TakedownOrder.objects.none()
+        return platform_orders(self.request.user)
+
+
+class OrderDetail(PlatformView, generics.RetrieveAPIView):
+    serializer_class = PlatformOrderSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return TakedownOrder.objects.none()
+        return platform_orders(self.request.user)
+
+
+class OrderAction(PlatformView, APIView):
+    """A POST on one order: idempotent with Idempotency-Key; the order as it now is."""
+
+    input_serializer = None
+
+    def post(self, request, pk):
+        client: ApiClient = request.user
+        return idempotent(
+            request, owner=client.owner_label, handler=lambda: self._act(request, client, pk)
+        )
+
+    def _act(self, request, client, pk):
+        order = get_object_or_404(platform_orders(client), pk=pk)
+        data = {}
+        if self.input_serializer is not None:
+            serializer = self.input_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        result = self.perform(order, client.platform, data)
+        order = platform_orders(client).get(
+            pk=result.pk if isinstance(result, TakedownOrder) else order.pk
+        )
+        return Response(PlatformOrderSerializer(order).data, status=self.success_status)
+
+    success_status = status.HTTP_200_OK
+
+
+def _post_schema(request=None, summary=""):
+    return extend_schema(
+        request=request,
+        responses={200: PlatformOrderSerializer, **PROBLEMS},
+        parameters=[IDEMPOTENCY_HEADER],
+        summary=summary,
+    )
+
+
+class Acknowledge(OrderAction):
+    @_post_schema(summary="Record receipt of the order")
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def perform(self, order, platform, data):
+        return orders.order_acknowledge(order=order, platform=platform)
+
+
+class Removals(OrderAction):
+    input_serializer = RemovalsInputSerializer
+
+    @_post_schema(
+        RemovalsInputSerializer,
+        "Report per item: removed, disabled in listed jurisdictions, or not found",
+    )
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def perform(self, order, platform, data):
+        return orders.order_report_removals(
+            order=order,
+            platform=platform,
+            removals=[
+                orders.RemovalInput(
+                    item_id=r["item"],
+                    outcome=r["outcome"],
+                    happened_at=r["happened_at"],
+                    jurisdictions=tuple(r["jurisdictions"]),
+                )
+                for r in data["removals"]
+            ],
+        )
+
+
+class CannotComply(OrderAction):
+    input_serializer = CannotComplyInputSerializer
+    success_status = status.HTTP_201_CREATED
+
+    @extend_schema(
+        request=CannotComplyInputSerializer,
+        responses={201: PlatformOrderSerializer, **PROBLEMS},
+        parameters=[IDEMPOTENCY_HEADER],
+        summary="Report that you cannot comply (Annex III); stops the clock",
+    )
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def perform(self, order, platform, data):
+        return orders.order_cannot_comply(
+            order=order, platform=platform, ground=data["ground"], explanation=data["explanation"]
+        )
+
+
+class Clarification(OrderAction):
+    input_serializer = ClarificationInputSerializer
+    success_status = status.HTTP_201_CREATED
+
+    @extend_schema(
+        request=ClarificationInputSerializer,
+        responses={201: PlatformOrderSerializer, **PROBLEMS},
+        parameters=[IDEMPOTENCY_HEADER],
+        summary="Ask a question; stops the clock until answered",
+    )
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def perform(self, order, platform, data):
+        return orders.order_ask_clarification(
+            order=order, platform=platform, question=data["question"]
+        )
+
+
+class Objection(OrderAction):
+    input_serializer = ObjectionInputSerializer
+    success_status = status.HTTP_201_CREATED
+
+    @extend_schema(
+        request=ObjectionInputSerializer,
+        responses={201: PlatformOrderSerializer, **PROBLEMS},
+        parameters=[IDEMPOTENCY_HEADER],
+        summary="Contest the order on legal grounds (does not stop the clock)",
+    )
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def perform(self, order, platform, data):
+        return orders.order_object(order=order, platform=platform, grounds=data["grounds"])
+
+
+class SandboxOrders(PlatformView, APIView):
+    """Create a test order for your platform, signed with a sandbox key and never counted."""
+
+    @extend_schema(
+        request=SandboxOrderInputSerializer,
+        responses={201: PlatformOrderSerializer, **PROBLEMS},
+        parameters=[IDEMPOTENCY_HEADER],
+    )
+    def post(self, request):
+        client: ApiClient = request.user
+        return idempotent(
+            request, owner=client.owner_label, handler=lambda: self._create(request, client)
+        )
+
+    def _create(self, request, client):
+        serializer = SandboxOrderInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        order = orders.sandbox_order_create(
+            platform=client.platform, item_count=serializer.validated_data["items"]
+        )
+        return Response(
+            PlatformOrderSerializer(platform_orders(client).get(pk=order.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )

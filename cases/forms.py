@@ -7,7 +7,7 @@ from liaison.choices import DepictionType
 from liaison.models import Jurisdiction
 from takedown.core.forms import StyledForm
 
-from .choices import AgeGroup, Classification, ReportSource
+from .choices import AgeGroup, Classification, OrderKind, ReportSource
 from .services.intake import ItemInput
 
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -155,3 +155,77 @@ class BulkImportForm(StyledForm):
     )
     acute = forms.BooleanField(label=_("Acute"), required=False)
     summary = forms.CharField(label=_("Summary"), required=False)
+
+
+class OrderIssueForm(StyledForm):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=OrderKind.choices,
+        initial=OrderKind.ORDER,
+        help_text=_("A notice where no binding order can be issued."),
+    )
+    items = forms.TypedMultipleChoiceField(
+        label=_("URLs"), coerce=int, choices=[], widget=forms.CheckboxSelectMultiple
+    )
+    legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}))
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+    contact_point = forms.CharField(
+        label=_("Contact point"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Who the platform contacts about this order, 24/7."),
+    )
+    preservation_instruction = forms.CharField(
+        label=_("Preservation instruction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What the platform must keep (content and related data) and for how long."),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, item_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = item_choices
+
+
+class OrderAmendForm(StyledForm):
+    legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}))
+    reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+    contact_point = forms.CharField(
+        label=_("Contact point"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    preservation_instruction = forms.CharField(
+        label=_("Preservation instruction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(StyledForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnswerForm(StyledForm):
+    answer = forms.CharField(
+        label=_("Answer to the platform"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    decision = forms.ChoiceField(label=_("Decision"), required=False, choices=[])
+
+    def __init__(self, *args, decisions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if decisions:
+            self.fields["decision"].choices = decisions
+            self.fields["decision"].required = True
+        else:
+            del self.fields["decision"]
+
+
+class VerifyForm(StyledForm):
+    removed = forms.TypedChoiceField(
+        coerce=lambda v: v == "yes", choices=[("yes", "yes"), ("no", "no")]
+    )
+    note = forms.CharField(required=False)

@@ -148,3 +148,31 @@ def desk_deadlines(*, user: User) -> QuerySet[Deadline]:
     return Deadline.objects.filter(
         Q(case_id__in=visible) | Q(responsible_desk__in=desk_ids_for(user))
     ).select_related("responsible_platform", "responsible_desk")
+
+
+def order_requests_for(*, user: User) -> QuerySet:
+    """A prosecutor sees the requests to their own authority."""
+    from .models import OrderRequest
+
+    if (
+        not isinstance(user, User)
+        or not user.has_role(Role.PROSECUTOR)
+        or user.authority_id is None
+    ):
+        return OrderRequest.objects.none()
+    return OrderRequest.objects.filter(authority_id=user.authority_id)
+
+
+def orders_for(*, user: User) -> QuerySet:
+    """A prosecutor sees their authority's orders; an officer those of their desks' cases."""
+    from .models import TakedownOrder
+
+    if not isinstance(user, User):
+        return TakedownOrder.objects.none()
+    if user.has_role(Role.PROSECUTOR) and user.authority_id is not None:
+        return TakedownOrder.objects.filter(
+            issuing_authority_id=user.authority_id, is_sandbox=False
+        )
+    return TakedownOrder.objects.filter(
+        case__in=case_list_for_user(user=user).values("id"), is_sandbox=False
+    )

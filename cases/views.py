@@ -158,6 +158,13 @@ def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
         "next_action_text": action_text,
         "platform_items": by_platform,
         "pdq_matches": pdq_suggestions(case, user=request.user),
+        "orders": case.orders.filter(is_sandbox=False)
+        .select_related("platform", "issuing_authority")
+        .prefetch_related("items")
+        .order_by("-issued_at"),
+        "order_requests": case.order_requests.select_related("platform", "authority").order_by(
+            "-created_at"
+        ),
         "is_open": case.status in OPEN_CASE_STATUSES,
         "assess_form": forms.get("assess_form") or AssessmentForm(initial=version),
         "close_form": forms.get("close_form") or CloseForm(initial=version),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("metrics", deadline_views.metrics, name="metrics"),
     path("deadlines/", include("deadlines.urls")),
     path("cases/", include("cases.urls")),
+    path("orders/", include("cases.urls_orders")),
     path("", core_views.home, name="home"),
     path(
         "accounts/login/",

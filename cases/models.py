@@ -366,6 +366,8 @@ class TakedownOrder(models.Model):
     preservation_instruction = models.TextField(blank=True)
     note = models.TextField(blank=True)
     issued_at = models.DateTimeField()
+    # When version 1 was issued: the platform's clocks run from then, amendments or not.
+    first_issued_at = models.DateTimeField(null=True, blank=True, db_index=True)
     removal_due_at = models.DateTimeField()
     status = models.CharField(
         max_length=14, choices=OrderStatus.choices, default=OrderStatus.ISSUED

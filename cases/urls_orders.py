@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/amend/", views.order_amend, name="amend"),
     path("<int:pk>/responses/<int:response_pk>/answer/", views.response_answer, name="answer"),
     path("items/<int:pk>/verify/", views.item_verify, name="verify"),
+    path("platforms/<slug:slug>/", views.platform_page, name="platform"),
 ]

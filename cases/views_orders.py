@@ -16,10 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from deadlines.choices import DeadlineKind
 from deadlines.models import Deadline
 from deadlines.services import UNFINISHED
-from takedown.core.choices import Role
+from liaison.models import Platform
+from takedown.core.choices import STAFF_ROLES, Role
 from takedown.core.errors import ApplicationError
 
 from .choices import ObjectionResolution, OrderRequestStatus, ResponseKind
+from .figures import humanise_seconds, platform_compliance
 from .forms import (
     AnswerForm,
     OrderAmendForm,
@@ -247,21 +249,23 @@ def response_answer(request, pk: int, response_pk: int):
     form = AnswerForm(request.POST, decisions=decisions)
     answer = form.data.get("answer", "")
     decision = form.data.get("decision", "")
-    if response.kind == ResponseKind.CLARIFICATION:
-        act = lambda: orders.clarification_answer(
-            response=response, prosecutor=request.user, answer=answer
-        )  # noqa: E731
-    elif response.kind == ResponseKind.CANNOT_COMPLY:
-        act = lambda: orders.cannot_comply_resolve(  # noqa: E731
-            response=response,
-            prosecutor=request.user,
-            maintain=decision != "withdraw",
-            answer=answer,
-        )
-    else:
-        act = lambda: orders.objection_decide(  # noqa: E731
+
+    def act():
+        if response.kind == ResponseKind.CLARIFICATION:
+            return orders.clarification_answer(
+                response=response, prosecutor=request.user, answer=answer
+            )
+        if response.kind == ResponseKind.CANNOT_COMPLY:
+            return orders.cannot_comply_resolve(
+                response=response,
+                prosecutor=request.user,
+                maintain=decision != "withdraw",
+                answer=answer,
+            )
+        return orders.objection_decide(
             response=response, prosecutor=request.user, resolution=decision, answer=answer
         )
+
     return _after(request, order, act, _("Answer sent to the platform."))
 
 
@@ -292,3 +296,38 @@ def item_verify(request, pk: int):
                 else _("The item is back online: it is open again."),
             )
     return redirect("cases:detail", reference=item.case.reference)
+
+
+# --- Platform compliance -----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def platform_page(request, slug: str):
+    """A platform's record: orders received, how fast it acknowledges and removes, how
+    often within the binding deadlines, what it could not do and what it contested."""
+    if not any(request.user.has_role(role) for role in STAFF_ROLES):
+        raise DjangoPermissionDenied
+    platform = get_object_or_404(
+        Platform.objects.select_related("establishment_jurisdiction"), slug=slug
+    )
+    figures = platform_compliance(platform)
+    return render(
+        request,
+        "orders/platform.html",
+        {
+            "platform": platform,
+            "figures": figures,
+            "ack": {
+                k: humanise_seconds(v)
+                for k, v in figures["time_to_acknowledge"].items()
+                if k != "count"
+            },
+            "removal": {
+                k: humanise_seconds(v)
+                for k, v in figures["time_to_removal"].items()
+                if k != "count"
+            },
+            "platforms": Platform.objects.order_by("name"),
+        },
+    )

@@ -9,6 +9,11 @@ urlpatterns = [
     path("imports/<uuid:pk>/", views.BulkImportDetail.as_view(), name="api-import"),
     path("cases/", views.CaseList.as_view(), name="api-cases"),
     path("cases/<str:reference>/", views.CaseDetail.as_view(), name="api-case"),
+    path(
+        "platforms/<slug:slug>/compliance/",
+        views.PlatformCompliance.as_view(),
+        name="api-platform-compliance",
+    ),
     path("platform/orders/", platform_views.OrderList.as_view(), name="api-platform-orders"),
     path(
         "platform/orders/<int:pk>/", platform_views.OrderDetail.as_view(), name="api-platform-order"

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.choices import ReportSource
+from cases.figures import platform_compliance
 from cases.filtersets import CaseFilterSet
 from cases.models import BulkImport, Report, ReportItem
 from cases.selectors import case_list_for_user
@@ -16,8 +17,9 @@ from cases.services.bulk import bulk_import_create, import_progress
 from cases.services.intake import ItemInput, ReportInput, report_submit
 from liaison.api.authentication import ApiClient
 from liaison.api.permissions import IsIntakeClient
+from liaison.models import Platform
 from takedown.core.api.idempotency import idempotent
-from takedown.core.choices import Role
+from takedown.core.choices import STAFF_ROLES, Role
 
 from .serializers import (
     BulkImportInputSerializer,
@@ -211,3 +213,22 @@ class CaseDetail(generics.RetrieveAPIView):
             .select_related("lead_desk__authority", "assignee", "merged_into")
             .prefetch_related("items__platform")
         )
+
+
+class PlatformCompliance(APIView):
+    """A platform's compliance figures: staff see any platform's, a platform its own."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, slug):
+        platform = Platform.objects.filter(slug=slug).first()
+        client = request.user
+        allowed = (
+            client.platform == platform
+            if isinstance(client, ApiClient)
+            else any(client.has_role(role) for role in STAFF_ROLES)
+        )
+        if platform is None or not allowed:
+            raise Http404
+        return Response(platform_compliance(platform))

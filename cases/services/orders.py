@@ -306,6 +306,7 @@ def _create_order(
         preservation_instruction=fields.preservation_instruction,
         note=fields.note,
         issued_at=now,
+        first_issued_at=supersedes.first_issued_at if supersedes else now,
         removal_due_at=supersedes.removal_due_at
         if supersedes
         else removal_due(issuing_code=authority.jurisdiction_id, platform=platform, start=now),

@@ -9,3 +9,6 @@ class Role(models.TextChoices):
     PROSECUTOR = "prosecutor", _("Prosecutor")
     AUDITOR = "auditor", _("Auditor")
     OPERATOR = "operator", _("Operator")
+
+
+STAFF_ROLES = (Role.LIAISON_OFFICER, Role.PROSECUTOR, Role.AUDITOR, Role.OPERATOR)

@@ -102,3 +102,74 @@ def test_officer_verifies_removal_on_the_case_page(prosecutor, order_request, ne
         .status_code
         == 404
     )
+
+
+def test_compliance_figures_on_known_data(prosecutor, actors, network):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.conftest import login as log_in
+    from tests.liaison.factories import api_key_for
+
+    platform = network["platform_b"]
+    t0 = timezone.now() - timedelta(days=2)
+    authority_key_create(authority=prosecutor.authority, now=t0 - timedelta(days=1))
+    made = []
+    for n, (ack_after, removed_after) in enumerate([(10, 2), (30, 20), (90, 30)]):
+        request = order_request_for(actors["owner"], f"https://b-social.test/p/fig{n}", now=t0)
+        order = orders.order_issue(
+            request=request, prosecutor=prosecutor, fields=orders.OrderFields(**ISSUE), now=t0
+        )
+        orders.order_acknowledge(
+            order=order, platform=platform, now=t0 + timedelta(minutes=ack_after)
+        )
+        done = t0 + timedelta(hours=removed_after)
+        orders.order_report_removals(
+            order=order,
+            platform=platform,
+            now=done,
+            removals=[
+                orders.RemovalInput(item_id=i.pk, outcome="removed", happened_at=done)
+                for i in order.items.all()
+            ],
+        )
+        made.append(order)
+    extra = orders.order_issue(
+        request=order_request_for(actors["owner"], "https://b-social.test/p/fig9", now=t0),
+        prosecutor=prosecutor,
+        fields=orders.OrderFields(**ISSUE),
+        now=t0,
+    )
+    orders.order_cannot_comply(
+        order=extra,
+        platform=platform,
+        ground="force_majeure",
+        explanation="Outage.",
+        now=t0 + timedelta(minutes=5),
+    )
+    orders.order_object(order=made[0], platform=platform, grounds="Not illegal here.")
+    orders.sandbox_order_create(platform=platform)  # never counted
+
+    figures = log_in(prosecutor).get(f"/api/v1/platforms/{platform.slug}/compliance/").json()
+    assert figures["orders"] == 4 and figures["notices"] == 0
+    assert figures["time_to_acknowledge"]["count"] == 4
+    assert (
+        figures["time_to_acknowledge"]["median_seconds"] == 10 * 60
+    )  # 5, 10, 30, 90 min: nearest rank
+    assert figures["time_to_acknowledge"]["p90_seconds"] == 90 * 60
+    assert figures["time_to_removal"]["median_seconds"] == 20 * 3600
+    assert figures["acknowledged_within_deadline"] == {"finished": 4, "on_time": 3, "share": 0.75}
+    assert figures["removed_within_deadline"] == {"finished": 3, "on_time": 2, "share": 2 / 3}
+    assert figures["cannot_comply_by_ground"] == {"force_majeure": 1}
+    assert figures["objections"] == 1
+    own = api_key_for(platform=platform)
+    assert log_in(actors["owner"]).get(f"/orders/platforms/{platform.slug}/").status_code == 200
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {own}")
+    assert api.get(f"/api/v1/platforms/{platform.slug}/compliance/").json() == figures
+    other = APIClient()
+    other.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key_for(platform=network['platform_a'])}")
+    assert other.get(f"/api/v1/platforms/{platform.slug}/compliance/").status_code == 404

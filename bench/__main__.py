@@ -10,6 +10,14 @@ BENCHMARKS = {
         "bench.bench_sweep",
         "one deadline sweep at 100,000 and 1,000,000 deadlines vs raw indexed SQL",
     ),
+    "intake": (
+        "bench.bench_intake",
+        "bulk intake of 100,000 items with de-duplication vs a plain bulk_create",
+    ),
+    "queue": (
+        "bench.bench_queue",
+        "the triage queue at 1,000 and 100,000 open cases: p50/p95, queries, EXPLAIN",
+    ),
 }
 
 

@@ -110,6 +110,8 @@ def machine_lines() -> list[str]:
         f"date        {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC",
         f"machine     {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} "
         f"{platform.release()}",
+        f"load        {', '.join(f'{n:.2f}' for n in os.getloadavg())} (1, 5, 15 min; "
+        "other work on the machine skews the figures)",
         f"python      {sys.version.split()[0]}",
         f"postgresql  {version} (database {BENCH_DB} on {BENCH_HOST}:{BENCH_PORT})",
         f"            {settings}",

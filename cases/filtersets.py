@@ -3,7 +3,9 @@
 import re
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Jurisdiction, Platform
@@ -18,17 +20,20 @@ _HEX = re.compile(r"^[0-9a-fA-F]{32}$|^[0-9a-fA-F]{64}$")
 
 class CaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Reference, URL or hash"))
-    status = django_filters.MultipleChoiceFilter(choices=CaseStatus.choices, label=_("Status"))
+    # No DISTINCT: a status match cannot duplicate rows, and DISTINCT would make the
+    # database sort every matching case before taking one page.
+    status = django_filters.MultipleChoiceFilter(
+        choices=CaseStatus.choices, label=_("Status"), distinct=False
+    )
     jurisdiction = django_filters.ModelChoiceFilter(
         queryset=Jurisdiction.objects.all(),
         field_name="lead_desk__authority__jurisdiction",
         label=_("Lead jurisdiction"),
     )
-    platform = django_filters.ModelChoiceFilter(
-        queryset=Platform.objects.all(),
-        field_name="items__platform",
-        distinct=True,
-        label=_("Platform"),
+    platform = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelChoiceFilter(
+            queryset=Platform.objects.all(), method="by_platform", label=_("Platform")
+        )
     )
     acute = django_filters.BooleanFilter(label=_("Acute"))
     assignee = django_filters.ChoiceFilter(
@@ -42,6 +47,13 @@ class CaseFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self.form)
+
+    def by_platform(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Exists(ReportedItem.objects.filter(case=OuterRef("pk"), platform=value))
+        )
 
     def by_assignee(self, queryset, name, value):
         if value == "me":

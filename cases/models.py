@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from deadlines.models import Deadline
@@ -92,11 +92,15 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [
-            models.Index(
-                fields=["lead_desk", "status", "-acute", "queue_due_at", "id"],
-                name="case_queue_idx",
-            ),
             models.Index(fields=["status", "created_at"], name="case_status_idx"),
+            # The triage queue's order, over open cases only: a page is a short index walk.
+            models.Index(
+                F("acute").desc(),
+                "queue_due_at",
+                "id",
+                condition=Q(status__in=["new", "triage", "assessed", "action"]),
+                name="case_open_queue_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -13,6 +13,7 @@ import hashlib
 import ipaddress
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import idna
@@ -97,11 +98,18 @@ def _remove_dot_segments(path: str) -> str:
     return result
 
 
-def _normalise_host(raw: str) -> str:
-    host = raw.strip().rstrip(".").lower()
+@lru_cache(maxsize=4096)  # a bulk file names few hosts many times; IDNA is the slow part
+def _normalise_host(raw: str, *, bracketed: bool = False) -> str:
+    host = raw.strip()
+    if not host.isascii():  # map first (U+3002 and kin become "."), then drop trailing dots
+        try:
+            host = idna.uts46_remap(host, std3_rules=False, transitional=False)
+        except (idna.IDNAError, UnicodeError) as exc:
+            raise InvalidURL(f"The host {raw!r} is not a valid domain name.") from exc
+    host = host.rstrip(".").lower()
     if not host:
         raise InvalidURL("The URL has no host.")
-    if ":" in host:  # urlsplit's hostname drops the brackets of an IPv6 literal
+    if bracketed or ":" in host:  # urlsplit's hostname drops the brackets of an IPv6 literal
         try:
             return f"[{ipaddress.IPv6Address(host).compressed}]"
         except ValueError as exc:
@@ -127,6 +135,10 @@ def _is_tracking(parameter: str) -> bool:
 
 def normalise_url(text: str) -> NormalisedURL:
     text = text.strip()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidURL("The URL is not valid Unicode text.") from exc
     if not text:
         raise InvalidURL("The URL is empty.")
     if len(text) > MAX_URL_LENGTH:
@@ -141,11 +153,14 @@ def normalise_url(text: str) -> NormalisedURL:
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
         raise InvalidURL("Only http and https URLs can be reported.")
-    host = _normalise_host(parts.hostname or "")
+    bracketed = parts.netloc.rpartition("@")[2].startswith("[")
+    host = _normalise_host(parts.hostname or "", bracketed=bracketed)
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = _remove_dot_segments(_normalise_escapes(parts.path or "/", _PATH_SAFE))
     parameters = (_normalise_escapes(p, _QUERY_SAFE) for p in parts.query.split("&") if p)
     query_parts = [p for p in parameters if not _is_tracking(p)]
     query = "&".join(query_parts)
     url = f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
+    if len(url) > MAX_URL_LENGTH:  # escaping grows a URL; keep normalise(normalise(u)) valid
+        raise InvalidURL(f"The URL is longer than {MAX_URL_LENGTH} characters once normalised.")
     return NormalisedURL(url=url, host=host.strip("[]"))

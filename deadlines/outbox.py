@@ -41,7 +41,7 @@ CLAIM_LEASE = timedelta(minutes=5)
 
 def new_webhook_secret() -> str:
     """A Standard Webhooks secret: ``whsec_`` and 32 random bytes, base64."""
-    return "whsec_" + base64.b64encode(os.urandom(32)).decode()
+    return "whsec_" + base64.b64encode(os.urandom(32)).decode()  # as liaison.services
 
 
 def max_attempts() -> int:

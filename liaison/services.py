@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import base64
+import os
 from datetime import datetime
 
 from django.db import transaction
 
 from takedown.core.audit import audit_record
 
-from .models import ApiKey, Authority, Platform
+from .models import ApiKey, Authority, Contact, Platform
 
 
 def api_key_mint(
@@ -39,3 +41,19 @@ def api_key_revoke(*, key: ApiKey, actor=None) -> None:
         key.revoked = True
         key.save(update_fields=["revoked"])
         audit_record(action="api_key.revoked", actor=actor, obj=key, data={"prefix": key.prefix})
+
+
+def webhook_configure(*, owner: Platform | Contact, url: str | None = None, actor=None) -> str:
+    """Set a webhook URL (optionally) and a fresh signing secret; returns the secret,
+    to be handed to the receiver once. It is stored only encrypted."""
+    secret = "whsec_" + base64.b64encode(os.urandom(32)).decode()
+    with transaction.atomic():
+        if url is not None:
+            owner.webhook_url = url
+        owner.webhook_secret = secret
+        owner.full_clean(exclude=["webhook_secret"])
+        owner.save()
+        audit_record(
+            action="webhook.secret_rotated", actor=actor, obj=owner, data={"url": owner.webhook_url}
+        )
+    return secret

@@ -135,7 +135,9 @@ def _audit(order: TakedownOrder, action: str, *, actor, now, **data) -> None:
     )
 
 
-def _push(order: TakedownOrder, event: str, now) -> None:
+def _push(order: TakedownOrder, event: str, now, *, about: int | None = None) -> None:
+    """Tell the platform's webhook. ``about`` (the answered question, say) makes each
+    event of a kind on one order a message of its own."""
     if order.duplicate_of_id is None:
         notify_platform(
             platform=order.platform,
@@ -149,7 +151,7 @@ def _push(order: TakedownOrder, event: str, now) -> None:
                     "sandbox": order.is_sandbox,
                 }
             },
-            dedupe_key=f"{event}:{order.pk}",
+            dedupe_key=f"{event}:{order.pk}:{about or ''}",
             now=now,
         )
 
@@ -366,8 +368,10 @@ def order_withdraw(
     with transaction.atomic():
         order = _lock(order)
         _require_prosecutor_of(prosecutor, order)
-        if order.status not in ACTIVE:
-            raise InvalidTransition(_("Only an order that is still running can be withdrawn."))
+        # A completed order may be withdrawn too (an objection upheld): the platform
+        # may then restore the content.
+        if order.status not in (*ACTIVE, OrderStatus.COMPLETED):
+            raise InvalidTransition(_("This order can no longer be withdrawn."))
         order.status = OrderStatus.WITHDRAWN
         order.withdrawn_reason = reason
         order.save(update_fields=["status", "withdrawn_reason"])
@@ -405,9 +409,7 @@ def order_amend(
             is_sandbox=order.is_sandbox,
             supersedes=order,
         )
-        new.status = (
-            order.status if order.status != OrderStatus.CANNOT_COMPLY else OrderStatus.ISSUED
-        )
+        new.status = OrderStatus.ACKNOWLEDGED if order.acknowledged_at else OrderStatus.ISSUED
         new.acknowledged_at = order.acknowledged_at
         new.save(update_fields=["status", "acknowledged_at"])
         # The clocks and the threads continue on the new version.
@@ -417,6 +419,14 @@ def order_amend(
         PlatformResponse.objects.filter(order=order).update(order=new)
         order.status = OrderStatus.SUPERSEDED
         order.save(update_fields=["status"])
+        # An amendment answers what the platform could not comply with.
+        for report in PlatformResponse.objects.filter(
+            order=new, kind=ResponseKind.CANNOT_COMPLY, answered_at__isnull=True
+        ):
+            report.answer = _("Amended: see version %(v)d.") % {"v": new.version}
+            report.answered_by, report.answered_at = prosecutor, now
+            report.save(update_fields=["answer", "answered_by", "answered_at"])
+        _resume_removal(new, now, prosecutor)
     return new
 
 
@@ -691,7 +701,7 @@ def clarification_answer(
         response.save(update_fields=["answer", "answered_by", "answered_at"])
         _resume_removal(order, now, prosecutor)
         _audit(order, "clarification_answered", actor=prosecutor, now=now, response=response.pk)
-        _push(order, "order.clarification_answered", now)
+        _push(order, "order.clarification_answered", now, about=response.pk)
     return response
 
 
@@ -719,7 +729,7 @@ def cannot_comply_resolve(
         order.status = OrderStatus.ACKNOWLEDGED
         order.save(update_fields=["status"])
         _resume_removal(order, now, prosecutor)
-        _push(order, "order.cannot_comply_resolved", now)
+        _push(order, "order.cannot_comply_resolved", now, about=response.pk)
     return order
 
 
@@ -750,7 +760,7 @@ def objection_decide(
             order.suspended = True
             order.save(update_fields=["suspended"])
             _pause_removal(order, _("Suspended pending review of an objection"), now)
-        _push(order, "order.objection_decided", now)
+        _push(order, "order.objection_decided", now, about=response.pk)
     return order
 
 
@@ -767,6 +777,7 @@ def order_unsuspend(
         order.save(update_fields=["suspended"])
         _resume_removal(order, now, prosecutor)
         _audit(order, "unsuspended", actor=prosecutor, now=now)
+        _push(order, "order.unsuspended", now, about=int(now.timestamp()))
     return order
 
 

@@ -59,3 +59,21 @@ def test_keys_are_stored_only_as_hashes(capsys):
     key = ApiKey.objects.get(platform=platform)
     assert secret.split(".")[1] not in key.hashed_key and secret not in key.id
     assert ApiKey.objects.is_valid(secret)
+
+
+def test_revoke_command_and_webhook_secret_command(capsys):
+    from standardwebhooks import Webhook
+
+    platform = PlatformFactory(slug="cmd-platform")
+    call_command("mint_api_key", platform="cmd-platform", name="to revoke")
+    key = ApiKey.objects.get(platform=platform)
+    call_command("revoke_api_key", key.prefix)
+    key.refresh_from_db()
+    assert key.revoked
+    call_command(
+        "webhook_secret", platform="cmd-platform", url="https://hooks.cmd-platform.test/in"
+    )
+    secret = capsys.readouterr().out.splitlines()[-2]
+    platform.refresh_from_db()
+    assert platform.webhook_secret == secret and secret.startswith("whsec_")
+    Webhook(secret)  # a valid Standard Webhooks secret

@@ -4,9 +4,9 @@ import re
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Jurisdiction, Platform
 from takedown.core.forms import style_widgets

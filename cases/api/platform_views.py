@@ -9,7 +9,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from cases.choices import OrderKind, OrderStatus
@@ -17,6 +16,7 @@ from cases.models import PlatformResponse, TakedownOrder
 from cases.services import orders
 from liaison.api.authentication import ApiClient
 from liaison.api.permissions import IsPlatformClient
+from liaison.api.throttling import PlatformThrottle
 from takedown.core.api.idempotency import idempotent
 
 from .platform_serializers import (
@@ -40,18 +40,6 @@ PROBLEMS = {
     422: OpenApiResponse(description="Idempotency-Key reused with another body (problem+json)"),
     429: OpenApiResponse(description="Too many requests (problem+json, throttled)"),
 }
-
-
-class PerPlatformThrottle(SimpleRateThrottle):
-    """Per platform, in the shared cache, so every web process counts together."""
-
-    scope = "platform"
-
-    def get_cache_key(self, request, view):
-        client = request.user
-        if isinstance(client, ApiClient) and client.platform is not None:
-            return self.cache_format % {"scope": self.scope, "ident": client.platform.pk}
-        return None
 
 
 class NewestFirst(CursorPagination):
@@ -82,7 +70,7 @@ def platform_orders(client: ApiClient):
 
 class PlatformView:
     permission_classes = [IsPlatformClient]
-    throttle_classes = [PerPlatformThrottle]
+    throttle_classes = [PlatformThrottle]
 
 
 class OrderList(PlatformView, generics.ListAPIView):

@@ -17,6 +17,7 @@ from cases.services.bulk import bulk_import_create, import_progress
 from cases.services.intake import ItemInput, ReportInput, report_submit
 from liaison.api.authentication import ApiClient
 from liaison.api.permissions import IsIntakeClient
+from liaison.api.throttling import PartnerThrottle
 from liaison.models import Platform
 from takedown.core.api.idempotency import idempotent
 from takedown.core.choices import STAFF_ROLES, Role
@@ -58,6 +59,7 @@ class ReportListCreate(generics.GenericAPIView):
     your own reports."""
 
     permission_classes = [IsIntakeClient]
+    throttle_classes = [PartnerThrottle]
     pagination_class = NewestFirst
 
     def get_serializer_class(self):
@@ -107,6 +109,7 @@ class ReportListCreate(generics.GenericAPIView):
 
 class ReportDetail(generics.RetrieveAPIView):
     permission_classes = [IsIntakeClient]
+    throttle_classes = [PartnerThrottle]
     serializer_class = ReportSerializer
 
     def get_queryset(self):
@@ -123,6 +126,7 @@ class BulkImportCreate(APIView):
     The whole file is imported or nothing is; large files are imported in the background."""
 
     permission_classes = [IsIntakeClient]
+    throttle_classes = [PartnerThrottle]
     parser_classes = [MultiPartParser]
 
     @extend_schema(
@@ -165,6 +169,7 @@ def _with_progress(job: BulkImport) -> BulkImport:
 
 class BulkImportDetail(APIView):
     permission_classes = [IsIntakeClient]
+    throttle_classes = [PartnerThrottle]
 
     @extend_schema(responses=BulkImportSerializer)
     def get(self, request, pk):

@@ -6,7 +6,7 @@ import hashlib
 import random
 from datetime import date, timedelta
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -287,6 +287,11 @@ def _seed(rng: random.Random, now) -> None:
         user.groups.add(groups[role])
         if role == Role.LIAISON_OFFICER:
             desks[code].members.add(user)
+            user.user_permissions.add(
+                *Permission.objects.filter(
+                    codename__in=["view_evidence_content", "export_evidence", "view_victim_data"]
+                )
+            )
         users[username] = user
 
     _seed_cases(rng, now, jurisdictions, desks, platforms, users)

@@ -37,6 +37,11 @@ def _schedule(sender, **_kwargs):
             "task": "cases.tasks.recover_bulk_imports",
             "schedule": 300.0,
         },
+        # Daily at 03:15 UTC: purge evidence content whose retention period ended.
+        "purge-expired-evidence": {
+            "task": "evidence.tasks.purge_expired_evidence",
+            "schedule": crontab(hour=3, minute=15),
+        },
         # Daily at 02:30 UTC: recompute the audit chain and record the verdict.
         "verify-audit-chain": {
             "task": "takedown.core.tasks.verify_audit_chain",

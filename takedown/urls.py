@@ -18,6 +18,7 @@ urlpatterns = [
     path("deadlines/", include("deadlines.urls")),
     path("cases/", include("cases.urls")),
     path("orders/", include("cases.urls_orders")),
+    path("evidence/", include("evidence.urls")),
     path("", core_views.home, name="home"),
     path(
         "accounts/login/",

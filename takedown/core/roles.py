@@ -2,7 +2,8 @@
 
 Kept in sync after every ``migrate`` (post_migrate), so a new permission reaches the
 roles without a data migration. Victim data needs ``cases.view_victim_data`` on the
-user as well as lead-desk membership: the group does not grant it.
+user as well as lead-desk membership, and so do evidence content and exports: no group
+grants them.
 """
 
 from django.apps import apps as global_apps
@@ -33,10 +34,9 @@ _READ_ONLY_MODELS = (
 )
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
-    Role.LIAISON_OFFICER: [
-        "evidence.view_evidence_content",
-        "evidence.export_evidence",
-    ],
+    # Evidence content and victim data need permissions granted to the person, not the
+    # role: evidence.view_evidence_content, evidence.export_evidence, cases.view_victim_data.
+    Role.LIAISON_OFFICER: [],
     Role.PROSECUTOR: [],
     Role.AUDITOR: ["core.view_auditevent"],
     Role.OPERATOR: [

@@ -220,6 +220,10 @@ BULK_IMPORT_MAX_ROWS = env.int("BULK_IMPORT_MAX_ROWS", default=200_000)
 BULK_IMPORT_INLINE_ROWS = env.int("BULK_IMPORT_INLINE_ROWS", default=500)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20  # a JSON report of 10,000 items fits
 FILE_UPLOAD_MAX_MEMORY_SIZE = 60 * 2**20  # a CSV is read in memory, then checked
+# Evidence uploads: the largest file accepted (streamed, encrypted, never in clear).
+EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=2 * 2**30)
+# Exports may carry files in clear only where the operator allows it.
+EVIDENCE_ALLOW_CLEAR_EXPORTS = env.bool("EVIDENCE_ALLOW_CLEAR_EXPORTS", default=False)
 # PDQ hashes within this Hamming distance are suggested to officers as near-duplicates.
 PDQ_MATCH_DISTANCE = env.int("PDQ_MATCH_DISTANCE", default=31)
 # When set, /metrics needs "Authorization: Bearer <METRICS_TOKEN>".

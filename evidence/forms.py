@@ -1,0 +1,58 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from liaison.models import Authority
+from takedown.core.forms import StyledForm
+
+from .models import EvidencePackage
+
+
+class PackageForm(forms.ModelForm):
+    class Meta:
+        model = EvidencePackage
+        fields = [
+            "collection_method",
+            "collection_tool",
+            "captured_at",
+            "source_url",
+            "hosting_ip",
+            "hosting_asn",
+            "hosting_provider",
+            "content_sha256",
+            "content_md5",
+            "provenance",
+            "legal_basis",
+            "classification",
+        ]
+        widgets = {
+            "captured_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "source_url": forms.TextInput(),
+            "provenance": forms.Textarea(attrs={"rows": 2}),
+            "legal_basis": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from takedown.core.forms import style_widgets
+
+        style_widgets(self)
+
+
+class ReasonForm(StyledForm):
+    reason = forms.CharField(label=_("Why"), max_length=500)
+
+
+class ExportForm(StyledForm):
+    receiver = forms.ModelChoiceField(
+        label=_("Receiving authority"), queryset=Authority.objects.select_related("jurisdiction")
+    )
+    reason = forms.CharField(label=_("Purpose of the export"), max_length=500)
+
+
+class TransferForm(StyledForm):
+    to_authority = forms.ModelChoiceField(
+        label=_("To"), queryset=Authority.objects.select_related("jurisdiction")
+    )
+    reason = forms.CharField(label=_("Why"), max_length=500)

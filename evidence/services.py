@@ -1,0 +1,613 @@
+"""Evidence packages: the uniform template, files encrypted at rest, the hash-chained
+chain of custody, sealing, reading content (always logged), transfers and purges.
+
+Every read or change of content appends a ``CustodyEvent`` to the package's chain, in
+the same transaction; the chain uses the export format's hashing (evidence/verify.py),
+so what is stored is exactly what another country verifies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.files.storage import storages
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Case
+from cases.selectors import user_may_act_on
+from liaison import keys
+from liaison.models import Authority
+from takedown.core.audit import audit_record
+from takedown.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from takedown.core.models import User
+from takedown.core.references import allocate
+
+from . import crypto
+from .choices import CustodyAction, PackageStatus
+from .models import CustodyEvent, EvidenceItem, EvidencePackage
+from .verify import GENESIS_HASH, canonical_json, custody_event_hash, utc_timestamp
+
+TEMPLATE_FIELDS = (
+    "collecting_authority",
+    "collection_method",
+    "collection_tool",
+    "captured_at",
+    "source_url",
+    "hosting_ip",
+    "hosting_asn",
+    "hosting_provider",
+    "content_sha256",
+    "content_md5",
+    "provenance",
+    "legal_basis",
+    "classification",
+)
+REQUIRED_FIELDS = (
+    "collection_method",
+    "collection_tool",
+    "captured_at",
+    "source_url",
+    "hosting_provider",
+    "provenance",
+    "legal_basis",
+    "classification",
+)
+
+
+def evidence_storage():
+    return storages["evidence"]
+
+
+# --- Who may do what --------------------------------------------------------------------
+
+
+def may_handle(user: User, package_or_case) -> bool:
+    """Officers of the case's desks (lead or participant) add and manage evidence."""
+    case = package_or_case if isinstance(package_or_case, Case) else package_or_case.case
+    return user_may_act_on(user=user, case=case)
+
+
+def may_read_content(user: User, package: EvidencePackage) -> bool:
+    """Content needs the explicit permission as well as a desk of the case."""
+    return user.has_perm("evidence.view_evidence_content") and may_handle(user, package)
+
+
+# --- The chain of custody ---------------------------------------------------------------
+
+
+def _actor_label(actor) -> str:
+    if actor is None:
+        return "system"
+    return actor.get_username() if isinstance(actor, User) else str(actor)
+
+
+def custody_event_body(event: CustodyEvent) -> dict:
+    """The event as hashed and exported (custody.json)."""
+    return {
+        "sequence": event.sequence,
+        "action": event.action,
+        "actor": event.actor_label,
+        "authority": event.authority.name if event.authority_id else "",
+        "occurred_at": utc_timestamp(event.occurred_at),
+        "reason": event.reason,
+        "item_digest": event.item_digest,
+        "details": event.details,
+    }
+
+
+def custody_record(
+    *,
+    package: EvidencePackage,
+    action: CustodyAction,
+    actor=None,
+    reason: str = "",
+    item: EvidenceItem | None = None,
+    details: dict | None = None,
+    now: datetime | None = None,
+) -> CustodyEvent:
+    """Append one event to the package's chain (the package row is locked, so two
+    appends cannot fork it). Call inside the transaction of what it records."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        EvidencePackage.objects.select_for_update().filter(pk=package.pk).exists()
+        last = package.custody_events.order_by("-sequence").values_list("sequence", "hash").first()
+        sequence, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+        event = CustodyEvent(
+            package=package,
+            sequence=sequence,
+            action=action,
+            actor=actor if isinstance(actor, User) else None,
+            actor_label=_actor_label(actor),
+            authority=getattr(actor, "authority", None),
+            occurred_at=now,
+            reason=reason,
+            item=item,
+            item_digest=item.sha256 if item else "",
+            details=details or {},
+            prev_hash=prev_hash,
+        )
+        event.details = _json_roundtrip(event.details)
+        event.hash = custody_event_hash(custody_event_body(event), prev_hash=prev_hash)
+        event.save()
+    return event
+
+
+def _json_roundtrip(value):
+    import json
+
+    return json.loads(canonical_json(value))
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    package: str
+    sequence: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"package {self.package}, event {self.sequence}: {self.reason}"
+
+
+def verify_chain(package: EvidencePackage) -> ChainBreak | None:
+    prev = GENESIS_HASH
+    for expected, event in enumerate(
+        package.custody_events.select_related("authority").order_by("sequence"), 1
+    ):
+        if event.sequence != expected or event.prev_hash != prev:
+            return ChainBreak(
+                package.reference, event.sequence, _("the link to the event before is broken")
+            )
+        if custody_event_hash(custody_event_body(event), prev_hash=prev) != event.hash:
+            return ChainBreak(
+                package.reference, event.sequence, _("its content does not match its hash: edited")
+            )
+        prev = event.hash
+    return None
+
+
+# --- Packages ---------------------------------------------------------------------------
+
+
+def package_create(
+    *,
+    case: Case,
+    officer: User,
+    previous: EvidencePackage | None = None,
+    now: datetime | None = None,
+    **template,
+) -> EvidencePackage:
+    now = now or timezone.now()
+    if not may_handle(officer, case):
+        raise PermissionDenied(_("Only officers of the case's desks can add evidence."))
+    unknown = set(template) - set(TEMPLATE_FIELDS)
+    if unknown:
+        raise ValidationFailed(fields={name: [_("Not a template field.")] for name in unknown})
+    with transaction.atomic():
+        number = allocate(f"evidence-{now.year}")[0]
+        package = EvidencePackage(
+            reference=f"EP-{now.year}-{number:06d}",
+            case=case,
+            created_by=officer,
+            created_at=now,
+            collecting_authority=template.pop("collecting_authority", None) or officer.authority,
+            previous_package=previous,
+            **template,
+        )
+        package.save()
+        audit_record(
+            action="evidence.package_created",
+            actor=officer,
+            obj=package,
+            case_id=case.pk,
+            jurisdictions=[officer.jurisdiction_code],
+            data={"reference": package.reference},
+            now=now,
+        )
+    return package
+
+
+def package_update(
+    *, package: EvidencePackage, officer: User, now: datetime | None = None, **template
+) -> EvidencePackage:
+    now = now or timezone.now()
+    with transaction.atomic():
+        package = EvidencePackage.objects.select_for_update().get(pk=package.pk)
+        _require_draft(package)
+        if not may_handle(officer, package):
+            raise PermissionDenied(_("Only officers of the case's desks can change evidence."))
+        for name, value in template.items():
+            if name not in TEMPLATE_FIELDS:
+                raise ValidationFailed(fields={name: [_("Not a template field.")]})
+            setattr(package, name, value)
+        package.full_clean(exclude=["case", "created_by", "collecting_authority"])
+        package.save()
+        audit_record(
+            action="evidence.package_updated",
+            actor=officer,
+            obj=package,
+            case_id=package.case_id,
+            jurisdictions=[officer.jurisdiction_code],
+            data={"fields": sorted(template)},
+            now=now,
+        )
+    return package
+
+
+def _require_draft(package: EvidencePackage) -> None:
+    if package.status != PackageStatus.DRAFT:
+        raise InvalidTransition(
+            _("A sealed package cannot change: put new material in a follow-up package.")
+        )
+
+
+def missing_fields(package: EvidencePackage) -> list[str]:
+    missing = [name for name in REQUIRED_FIELDS if getattr(package, name) in (None, "")]
+    if not (package.content_sha256 or package.items.exists()):
+        missing.append("content_sha256")
+    return missing
+
+
+# --- Files ------------------------------------------------------------------------------
+
+
+def item_record(
+    *,
+    package: EvidencePackage,
+    officer: User,
+    file_id,
+    original_name: str,
+    storage_name: str,
+    content_type: str,
+    sealed: crypto.SealedFile,
+    pdq: str = "",
+    now: datetime | None = None,
+) -> EvidenceItem:
+    """Record a file the upload handler has encrypted into storage, with its custody event."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        package = EvidencePackage.objects.select_for_update().get(pk=package.pk)
+        _require_draft(package)
+        if not may_handle(officer, package):
+            raise PermissionDenied(_("Only officers of the case's desks can add evidence."))
+        item = EvidenceItem.objects.create(
+            package=package,
+            file_id=file_id,
+            original_name=original_name[:255],
+            storage_name=storage_name,
+            content_type=content_type,
+            size=sealed.size,
+            sha256=sealed.sha256,
+            md5=sealed.md5,
+            pdq=pdq,
+            wrapped_key=crypto.wrap_data_key(sealed.data_key, file_id=file_id),
+            chunk_size=sealed.chunk_size,
+            uploaded_by=officer,
+            created_at=now,
+        )
+        custody_record(
+            package=package,
+            action=CustodyAction.COLLECTED,
+            actor=officer,
+            item=item,
+            now=now,
+            reason=_("Uploaded"),
+            details={
+                "file_id": str(file_id),
+                "size": item.size,
+                "md5": item.md5,
+                "content_type": content_type,
+            },
+        )
+    return item
+
+
+def item_plaintext(item: EvidenceItem) -> Iterator[bytes]:
+    """Decrypted content, each chunk checked; the stored SHA-256 is checked before the
+    last chunk is released. Raises ``EvidenceIntegrityError`` on any mismatch."""
+    source = evidence_storage().open(item.storage_name, "rb")
+    try:
+        yield from crypto.decrypt_stream(
+            file_id=item.file_id,
+            data_key=crypto.unwrap_data_key(item.wrapped_key, file_id=item.file_id),
+            source=source,
+            expected_sha256=item.sha256,
+        )
+    finally:
+        source.close()
+
+
+def item_check(item: EvidenceItem) -> str | None:
+    """None when the stored file decrypts to its recorded digest, else why not."""
+    try:
+        for _chunk in item_plaintext(item):
+            pass
+    except (crypto.EvidenceIntegrityError, OSError) as exc:
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def item_open_for_reading(
+    *,
+    item: EvidenceItem,
+    user: User,
+    reason: str,
+    action: CustodyAction = CustodyAction.DOWNLOADED,
+    now: datetime | None = None,
+) -> Iterator[bytes]:
+    """An explicit, permission-checked, logged read. The file is checked in full first,
+    so a tampered file is refused (and the refusal recorded) before anything is sent."""
+    now = now or timezone.now()
+    package = item.package
+    if not may_read_content(user, package):
+        raise PermissionDenied(
+            _("Reading evidence content needs the permission and a desk of the case.")
+        )
+    if item.purged_at is not None:
+        raise InvalidTransition(_("This file was purged under the retention rules."))
+    if not reason.strip():
+        raise ValidationFailed(fields={"reason": [_("Say why you open the file.")]})
+    problem = item_check(item)
+    with transaction.atomic():
+        if problem is not None:
+            custody_record(
+                package=package,
+                action=CustodyAction.VERIFIED,
+                actor=user,
+                item=item,
+                now=now,
+                reason=_("Refused: the stored file does not match its digest"),
+                details={"ok": False, "problem": problem},
+            )
+            audit_record(
+                action="evidence.integrity_failure",
+                actor=user,
+                obj=item,
+                case_id=package.case_id,
+                jurisdictions=[user.jurisdiction_code],
+                data={"problem": problem},
+                now=now,
+            )
+        else:
+            custody_record(
+                package=package, action=action, actor=user, item=item, reason=reason, now=now
+            )
+            audit_record(
+                action=f"evidence.{action}",
+                actor=user,
+                obj=item,
+                case_id=package.case_id,
+                jurisdictions=[user.jurisdiction_code],
+                data={"reason": reason},
+                now=now,
+            )
+    if problem is not None:
+        raise crypto.EvidenceIntegrityError(problem)
+    return item_plaintext(item)
+
+
+# --- Sealing ----------------------------------------------------------------------------
+
+
+def template_values(package: EvidencePackage) -> dict:
+    values = {}
+    for name in TEMPLATE_FIELDS:
+        value = getattr(package, name)
+        if name == "collecting_authority":
+            value = {
+                "name": package.collecting_authority.name,
+                "jurisdiction": package.collecting_authority.jurisdiction_id,
+            }
+        elif isinstance(value, datetime):
+            value = utc_timestamp(value)
+        values[name] = value if value is not None else ""
+    return values
+
+
+def seal_manifest(package: EvidencePackage) -> dict:
+    return {
+        "reference": package.reference,
+        "case": package.case.reference,
+        "template": template_values(package),
+        "files": [
+            {"file_id": str(i.file_id), "size": i.size, "sha256": i.sha256, "md5": i.md5}
+            for i in package.items.order_by("created_at", "id")
+        ],
+        "custody_head": package.custody_events.order_by("-sequence")
+        .values_list("hash", flat=True)
+        .first()
+        or GENESIS_HASH,
+        "previous_package": package.previous_package.reference
+        if package.previous_package_id
+        else None,
+    }
+
+
+def package_seal(
+    *, package: EvidencePackage, officer: User, now: datetime | None = None
+) -> EvidencePackage:
+    """Check the template, sign the manifest (file digests, template, chain head) with the
+    collecting authority's key, and freeze the package."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        package = (
+            EvidencePackage.objects.select_for_update()
+            .select_related("case", "collecting_authority")
+            .get(pk=package.pk)
+        )
+        _require_draft(package)
+        if not may_handle(officer, package):
+            raise PermissionDenied(_("Only officers of the case's desks can seal."))
+        missing = missing_fields(package)
+        if missing:
+            raise ValidationFailed(
+                _("The package is missing required fields: %(f)s.") % {"f": ", ".join(missing)},
+                code="package_incomplete",
+                fields={name: [_("Required before sealing.")] for name in missing},
+            )
+        manifest = seal_manifest(package)
+        signature = keys.sign(
+            authority=package.collecting_authority,
+            message=canonical_json(manifest),
+            actor=officer,
+            now=now,
+        )
+        package.manifest, package.signature, package.signing_key_id = (
+            manifest,
+            signature.value,
+            signature.key_id,
+        )
+        package.status, package.sealed_at, package.sealed_by = PackageStatus.SEALED, now, officer
+        package.save()
+        custody_record(
+            package=package,
+            action=CustodyAction.SEALED,
+            actor=officer,
+            now=now,
+            details={
+                "key_id": signature.key_id,
+                "manifest_sha256": hashlib.sha256(canonical_json(manifest)).hexdigest(),
+            },
+        )
+        audit_record(
+            action="evidence.sealed",
+            actor=officer,
+            obj=package,
+            case_id=package.case_id,
+            jurisdictions=[officer.jurisdiction_code],
+            data={"key_id": signature.key_id},
+            now=now,
+        )
+    return package
+
+
+def seal_valid(package: EvidencePackage) -> bool:
+    return package.manifest is not None and keys.verify(
+        key_id=package.signing_key_id,
+        message=canonical_json(package.manifest),
+        signature=package.signature,
+    )
+
+
+# --- Transfers --------------------------------------------------------------------------
+
+
+def package_transfer(
+    *,
+    package: EvidencePackage,
+    officer: User,
+    to_authority: Authority,
+    reason: str,
+    now: datetime | None = None,
+) -> EvidencePackage:
+    now = now or timezone.now()
+    with transaction.atomic():
+        package = EvidencePackage.objects.select_for_update().get(pk=package.pk)
+        if package.status == PackageStatus.DRAFT:
+            raise InvalidTransition(_("Seal the package before transferring it."))
+        if not may_handle(officer, package):
+            raise PermissionDenied(_("Only officers of the case's desks can transfer evidence."))
+        package.status = PackageStatus.SHARED
+        package.save(update_fields=["status"])
+        custody_record(
+            package=package,
+            action=CustodyAction.TRANSFERRED,
+            actor=officer,
+            reason=reason,
+            now=now,
+            details={
+                "to_authority": to_authority.name,
+                "to_jurisdiction": to_authority.jurisdiction_id,
+            },
+        )
+    return package
+
+
+def package_receive(
+    *, package: EvidencePackage, officer: User, now: datetime | None = None
+) -> list[str]:
+    """The receiving side: checks the seal, the chain and every file, and records the
+    receipt and the verdict. Returns the problems found (none: verified)."""
+    now = now or timezone.now()
+    problems = [] if seal_valid(package) else [_("the seal's signature does not verify")]
+    if (chain_break := verify_chain(package)) is not None:
+        problems.append(str(chain_break))
+    problems += [
+        f"{i.file_id}: {p}"
+        for i in package.items.filter(purged_at__isnull=True)
+        if (p := item_check(i))
+    ]
+    with transaction.atomic():
+        package = EvidencePackage.objects.select_for_update().get(pk=package.pk)
+        if package.status != PackageStatus.SHARED:
+            raise InvalidTransition(_("Only a transferred package can be received."))
+        if not may_handle(officer, package):
+            raise PermissionDenied(_("Only officers of the case's desks can receive evidence."))
+        custody_record(package=package, action=CustodyAction.RECEIVED, actor=officer, now=now)
+        custody_record(
+            package=package,
+            action=CustodyAction.VERIFIED,
+            actor=officer,
+            now=now,
+            details={"ok": not problems, "problems": problems},
+        )
+        if not problems:
+            package.status = PackageStatus.RECEIVED
+            package.save(update_fields=["status"])
+    return problems
+
+
+# --- Retention --------------------------------------------------------------------------
+
+
+def retention_deadline(package: EvidencePackage) -> datetime:
+    days = package.case.lead_desk.authority.jurisdiction.evidence_retention_days
+    return (package.sealed_at or package.created_at) + timedelta(days=days)
+
+
+def package_purge(
+    *, package: EvidencePackage, now: datetime | None = None, reason: str = ""
+) -> EvidencePackage:
+    """Delete the content (the files), keep metadata, digests and the chain; the purge is
+    the chain's last event, and the case shows it as a certificate."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        package = EvidencePackage.objects.select_for_update().get(pk=package.pk)
+        if package.legal_hold or package.purged_at is not None:
+            raise InvalidTransition(
+                _("A package under legal hold, or already purged, is not purged.")
+            )
+        storage = evidence_storage()
+        items = list(package.items.filter(purged_at__isnull=True))
+        for item in items:
+            storage.delete(item.storage_name)
+            # Crypto-shredding too: without the data key no copy can ever be read.
+            EvidenceItem.objects.filter(pk=item.pk).update(purged_at=now, wrapped_key="")
+            custody_record(
+                package=package,
+                action=CustodyAction.PURGED,
+                item=item,
+                now=now,
+                reason=reason or _("Retention period ended"),
+            )
+        if not items:
+            custody_record(
+                package=package,
+                action=CustodyAction.PURGED,
+                now=now,
+                reason=reason or _("Retention period ended"),
+            )
+        package.purged_at = now
+        package.save(update_fields=["purged_at"])
+        audit_record(
+            action="evidence.purged",
+            obj=package,
+            case_id=package.case_id,
+            data={"reference": package.reference, "reason": reason or "retention"},
+            now=now,
+        )
+    return package

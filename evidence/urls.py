@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evidence"
+urlpatterns = [
+    path("cases/<str:reference>/new/", views.package_new, name="new"),
+    path("files/<uuid:file_id>/download/", views.download, name="download"),
+    path("<str:reference>/", views.package_detail, name="package"),
+    path("<str:reference>/upload/", views.upload, name="upload"),
+    path("<str:reference>/seal/", views.seal, name="seal"),
+    path("<str:reference>/follow-up/", views.follow_up, name="follow-up"),
+    path("<str:reference>/export/", views.export, name="export"),
+    path("<str:reference>/transfer/", views.transfer, name="transfer"),
+    path("<str:reference>/receive/", views.receive, name="receive"),
+    path("<str:reference>/purge-certificate/", views.purge_certificate, name="purge-certificate"),
+]

@@ -1,0 +1,298 @@
+"""Evidence in the browser: packages on a case, encrypted uploads, logged downloads,
+sealing, export and transfer. Content is only ever read by an explicit, logged,
+permission-checked download; pages show metadata and the chain, never content."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Q
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_POST
+
+from cases.selectors import case_get_for_user, case_list_for_user
+from takedown.core.choices import Role
+from takedown.core.errors import ApplicationError
+
+from . import services
+from .crypto import EvidenceIntegrityError
+from .exports import EXTENSIONS, package_export
+from .forms import ExportForm, PackageForm, ReasonForm, TransferForm
+from .models import EvidenceItem, EvidencePackage
+from .uploads import EncryptedUpload, EncryptingUploadHandler
+
+
+def packages_for(user):
+    """Officers: packages of their desks' cases. Auditors: those of the jurisdictions
+    they oversee (the chain only, never content)."""
+    if user.has_role(Role.LIAISON_OFFICER):
+        return EvidencePackage.objects.filter(case__in=case_list_for_user(user=user).values("id"))
+    if user.has_role(Role.AUDITOR) and user.jurisdiction_code:
+        code = user.jurisdiction_code
+        return EvidencePackage.objects.filter(
+            Q(case__lead_desk__authority__jurisdiction=code)
+            | Q(collecting_authority__jurisdiction=code)
+        )
+    return EvidencePackage.objects.none()
+
+
+def _package(request, reference: str) -> EvidencePackage:
+    return get_object_or_404(
+        packages_for(request.user).select_related(
+            "case", "collecting_authority", "previous_package"
+        ),
+        reference=reference,
+    )
+
+
+def _error(request, error: ApplicationError) -> None:
+    fields = "; ".join(
+        f"{k}: {' '.join(map(str, v))}" for k, v in error.fields.items() if isinstance(v, list)
+    )
+    messages.error(request, f"{error.detail} {fields}".strip())
+
+
+@login_required
+@require_POST
+def package_new(request, reference: str):
+    case = case_get_for_user(user=request.user, reference=reference)
+    try:
+        package = services.package_create(
+            case=case, officer=request.user, source_url=request.POST.get("source_url", "")
+        )
+    except ApplicationError as error:
+        _error(request, error)
+        return redirect("cases:detail", reference=case.reference)
+    return redirect("evidence:package", reference=package.reference)
+
+
+@login_required
+def package_detail(request, reference: str):
+    package = _package(request, reference)
+    may_handle = request.user.has_role(Role.LIAISON_OFFICER) and services.may_handle(
+        request.user, package
+    )
+    form = (
+        PackageForm(request.POST or None, instance=package) if package.status == "draft" else None
+    )
+    if request.method == "POST":
+        if not may_handle or form is None:
+            raise DjangoPermissionDenied
+        if form.is_valid():
+            try:
+                services.package_update(
+                    package=package,
+                    officer=request.user,
+                    **{name: form.cleaned_data[name] for name in form.changed_data},
+                )
+            except ApplicationError as error:
+                _error(request, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("evidence:package", reference=package.reference)
+    return render(
+        request,
+        "evidence/package.html",
+        {
+            "package": package,
+            "form": form,
+            "may_handle": may_handle,
+            "may_read": services.may_read_content(request.user, package),
+            "items": package.items.order_by("created_at", "id"),
+            "chain": package.custody_events.select_related("authority").order_by("sequence"),
+            "chain_break": services.verify_chain(package),
+            "missing": services.missing_fields(package) if package.status == "draft" else [],
+            "seal_valid": services.seal_valid(package) if package.signature else None,
+            "export_form": ExportForm(),
+            "transfer_form": TransferForm(),
+            "reason_form": ReasonForm(),
+            "follow_ups": package.follow_ups.all(),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+@csrf_exempt  # checked below, once the handler that encrypts the upload is in place
+@require_POST
+def upload(request, reference: str):
+    handler = EncryptingUploadHandler(request)
+    request.upload_handlers = [handler]
+    return _upload(request, reference, handler)
+
+
+@csrf_protect
+def _upload(request, reference, handler):
+    package = _package(request, reference)
+    upload = request.FILES.get("file")
+    if handler.errors or not isinstance(upload, EncryptedUpload):
+        messages.error(request, " ".join(handler.errors) or _("Choose a file to upload."))
+        return redirect("evidence:package", reference=reference)
+    try:
+        services.item_record(
+            package=package,
+            officer=request.user,
+            file_id=upload.file_id,
+            original_name=upload.name,
+            storage_name=upload.storage_name,
+            content_type=upload.content_type,
+            sealed=upload.sealed,
+            pdq=upload.pdq,
+        )
+    except ApplicationError as error:
+        services.evidence_storage().delete(upload.storage_name)
+        _error(request, error)
+    else:
+        messages.success(
+            request, _("Stored encrypted: SHA-256 %(h)s.") % {"h": upload.sealed.sha256}
+        )
+    return redirect("evidence:package", reference=reference)
+
+
+@login_required
+@require_POST
+def download(request, file_id):
+    """The only way to content: a reason, the permission, a custody event, then bytes."""
+    item = get_object_or_404(
+        EvidenceItem.objects.select_related("package__case").filter(
+            package__in=packages_for(request.user)
+        ),
+        file_id=file_id,
+    )
+    form = ReasonForm(request.POST)
+    reason = form.data.get("reason", "")
+    try:
+        chunks = services.item_open_for_reading(item=item, user=request.user, reason=reason)
+    except EvidenceIntegrityError:
+        messages.error(
+            request,
+            _("Refused: the stored file does not match its recorded digest. This was recorded."),
+        )
+        return redirect("evidence:package", reference=item.package.reference)
+    except ApplicationError as error:
+        if error.status == 403:
+            raise DjangoPermissionDenied from error
+        _error(request, error)
+        return redirect("evidence:package", reference=item.package.reference)
+    # A server-made name and a neutral type: the browser saves it, never renders it.
+    extension = EXTENSIONS.get(item.content_type, ".bin")
+    response = StreamingHttpResponse(chunks, content_type="application/octet-stream")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{item.package.reference}-{item.file_id}{extension}"'
+    )
+    response["Content-Length"] = str(item.size)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def seal(request, reference: str):
+    package = _package(request, reference)
+    try:
+        services.package_seal(package=package, officer=request.user)
+    except ApplicationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("Sealed and signed."))
+    return redirect("evidence:package", reference=reference)
+
+
+@login_required
+@require_POST
+def follow_up(request, reference: str):
+    package = _package(request, reference)
+    try:
+        new = services.package_create(
+            case=package.case, officer=request.user, previous=package, source_url=package.source_url
+        )
+    except ApplicationError as error:
+        _error(request, error)
+        return redirect("evidence:package", reference=reference)
+    return redirect("evidence:package", reference=new.reference)
+
+
+@login_required
+@require_POST
+def export(request, reference: str):
+    package = _package(request, reference)
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the receiving authority and say why."))
+        return redirect("evidence:package", reference=reference)
+    try:
+        name, stream = package_export(
+            package=package,
+            officer=request.user,
+            receiver=form.cleaned_data["receiver"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ApplicationError as error:
+        if error.status == 403:
+            raise DjangoPermissionDenied from error
+        _error(request, error)
+        return redirect("evidence:package", reference=reference)
+    response = StreamingHttpResponse(stream, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def transfer(request, reference: str):
+    package = _package(request, reference)
+    form = TransferForm(request.POST)
+    if form.is_valid():
+        try:
+            services.package_transfer(
+                package=package,
+                officer=request.user,
+                to_authority=form.cleaned_data["to_authority"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as error:
+            _error(request, error)
+        else:
+            messages.success(
+                request, _("Transferred; the receiver records receipt and verification.")
+            )
+    return redirect("evidence:package", reference=reference)
+
+
+@login_required
+@require_POST
+def receive(request, reference: str):
+    package = _package(request, reference)
+    try:
+        problems = services.package_receive(package=package, officer=request.user)
+    except ApplicationError as error:
+        _error(request, error)
+    else:
+        if problems:
+            messages.error(
+                request, _("Received, but verification FAILED: %(p)s") % {"p": "; ".join(problems)}
+            )
+        else:
+            messages.success(request, _("Received and verified: seal, chain and every file."))
+    return redirect("evidence:package", reference=reference)
+
+
+@login_required
+@require_GET
+def purge_certificate(request, reference: str):
+    package = _package(request, reference)
+    if package.purged_at is None:
+        raise Http404
+    return render(
+        request,
+        "evidence/purge_certificate.html",
+        {
+            "package": package,
+            "items": package.items.order_by("created_at"),
+            "events": package.custody_events.filter(action="purged").order_by("sequence"),
+        },
+    )

@@ -4,10 +4,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from liaison.choices import DepictionType
-from liaison.models import Jurisdiction
+from liaison.models import Authority, Jurisdiction, LiaisonDesk
 from takedown.core.forms import StyledForm
 
-from .choices import AgeGroup, Classification, OrderKind, ReportSource
+from .choices import (
+    AgeGroup,
+    Classification,
+    MLAKind,
+    MLAUrgency,
+    OrderKind,
+    ReportSource,
+    VictimPreference,
+)
 from .services.intake import ItemInput
 
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -229,3 +237,83 @@ class VerifyForm(StyledForm):
         coerce=lambda v: v == "yes", choices=[("yes", "yes"), ("no", "no")]
     )
     note = forms.CharField(required=False)
+
+
+class MLAForm(StyledForm):
+    requested_authority = forms.ModelChoiceField(
+        label=_("Requested authority"), queryset=Authority.objects.select_related("jurisdiction")
+    )
+    kind = forms.ChoiceField(label=_("Kind of assistance"), choices=MLAKind.choices)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=MLAUrgency.choices)
+    legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(label=_("Request"), widget=forms.Textarea(attrs={"rows": 8}))
+    items = forms.TypedMultipleChoiceField(
+        label=_("Items concerned"),
+        coerce=int,
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    preserve_until = forms.DateField(
+        label=_("Preserve until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For preservation: the data must be kept until this date."),
+    )
+    preservation_scope = forms.CharField(
+        label=_("What must be kept"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, item_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = item_choices
+
+
+class MLAResponseForm(StyledForm):
+    action = forms.ChoiceField(
+        label=_("Response"),
+        choices=[
+            ("accepted", _("Accept")),
+            ("info_requested", _("Ask for more information")),
+            ("refused", _("Refuse (give grounds)")),
+            ("answered", _("Answer (the assistance is given)")),
+        ],
+    )
+    text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class HandoverForm(StyledForm):
+    to_desk = forms.ModelChoiceField(
+        label=_("Hand the lead to"), queryset=LiaisonDesk.objects.select_related("authority")
+    )
+    reason = forms.CharField(label=_("Why"), max_length=500)
+
+
+class VictimNoticeForm(StyledForm):
+    pseudonym = forms.CharField(label=_("Name or pseudonym"), max_length=200)
+    preference = forms.ChoiceField(
+        label=_("Notification preference"), choices=VictimPreference.choices
+    )
+    contact_details = forms.CharField(
+        label=_("Where notices go"),
+        required=False,
+        help_text=_(
+            "The victim's address, or the support organisation's (surrogate). Nothing for opt-out."
+        ),
+    )
+    support_organisation = forms.CharField(
+        label=_("Support organisation"), required=False, max_length=200
+    )
+    language = forms.CharField(label=_("Language"), max_length=10, initial="en")
+    decision = forms.ChoiceField(
+        label=_("Where the rule and the preference conflict"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("follow_rule", _("Follow the jurisdiction's rule")),
+            ("follow_preference", _("Follow the victim's preference")),
+        ],
+    )
+    decision_reason = forms.CharField(
+        label=_("Reason for the decision"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -176,3 +176,51 @@ def orders_for(*, user: User) -> QuerySet:
     return TakedownOrder.objects.filter(
         case__in=case_list_for_user(user=user).values("id"), is_sandbox=False
     )
+
+
+def mla_requests_for(*, user: User) -> QuerySet:
+    """Requests a user may see: those of their desks' cases, those sent by their
+    authority, and those addressed to their authority or its desks."""
+    from .models import MLARequest
+
+    if not isinstance(user, User) or not (
+        user.has_role(Role.LIAISON_OFFICER) or user.has_role(Role.PROSECUTOR)
+    ):
+        return MLARequest.objects.none()
+    authorities = set(user.desks.values_list("authority_id", flat=True)) | (
+        {user.authority_id} if user.authority_id else set()
+    )
+    return MLARequest.objects.filter(
+        Q(case__in=case_list_for_user(user=user).values("id"))
+        | Q(requesting_authority_id__in=authorities)
+        | Q(requested_authority_id__in=authorities)
+    )
+
+
+def desk_actions(case: Case) -> list[dict]:
+    """Per desk of a coalition: its role and what it has under way on this case."""
+    from .models import MLARequest, OrderRequest
+
+    rows = []
+    for participant in case.participants.select_related("desk__authority").order_by(
+        "-role", "joined_at"
+    ):
+        authority = participant.desk.authority
+        rows.append(
+            {
+                "desk": participant.desk,
+                "role": participant.get_role_display(),
+                "order_requests": OrderRequest.objects.filter(
+                    case=case, requested_by__desks=participant.desk, status="open"
+                ).count(),
+                "mla_requests": MLARequest.objects.filter(
+                    case=case,
+                    requesting_authority=authority,
+                    status__in=["draft", "sent", "accepted", "info_requested"],
+                ).count(),
+                "evidence": case.evidence_packages.filter(
+                    created_by__desks=participant.desk
+                ).count(),
+            }
+        )
+    return rows

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_cooperation
 
 app_name = "cases"
 urlpatterns = [
@@ -18,4 +18,13 @@ urlpatterns = [
     path("<str:reference>/merge/", views.case_merge, name="merge"),
     path("<str:reference>/split/", views.case_split, name="split"),
     path("<str:reference>/order-request/", views.order_request, name="order-request"),
+    path("<str:reference>/mla/new/", views_cooperation.mla_new, name="mla-new"),
+    path("<str:reference>/handover/", views_cooperation.case_handover, name="handover"),
+    path("<str:reference>/close-resolved/", views.case_close_resolved, name="close-resolved"),
+    path("<str:reference>/victims/", views_cooperation.victims, name="victims"),
+    path(
+        "victim-messages/<int:pk>/review/",
+        views_cooperation.victim_message_review,
+        name="victim-review",
+    ),
 ]

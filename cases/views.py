@@ -29,6 +29,7 @@ from .forms import (
     AssignForm,
     BulkImportForm,
     CloseForm,
+    HandoverForm,
     MergeForm,
     OrderRequestForm,
     ReportForm,
@@ -42,11 +43,13 @@ from .selectors import (
     case_items,
     case_list_for_user,
     case_timeline,
+    desk_actions,
     pdq_suggestions,
     running_deadlines,
 )
 from .services import triage
 from .services.bulk import bulk_import_create, import_progress
+from .services.cooperation import may_see_victims
 from .services.intake import ReportInput, report_submit
 
 PAGE_SIZE = 50
@@ -162,6 +165,12 @@ def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
         .select_related("platform", "issuing_authority")
         .prefetch_related("items")
         .order_by("-issued_at"),
+        "mla_requests": case.mla_requests.select_related("requested_authority").order_by(
+            "-created_at"
+        ),
+        "handover_form": HandoverForm(),
+        "may_see_victims": may_see_victims(request.user, case),
+        "desk_actions": desk_actions(case),
         "order_requests": case.order_requests.select_related("platform", "authority").order_by(
             "-created_at"
         ),
@@ -292,6 +301,19 @@ def case_close(request: HttpRequest, reference: str) -> HttpResponse:
         )
 
     return _act(request, case, form, "close_form", close, _("Closed as not illegal."))
+
+
+@officer_required
+@require_POST
+def case_close_resolved(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_get_for_user(user=request.user, reference=reference)
+    try:
+        triage.case_close(case=case, officer=request.user, reason=request.POST.get("reason", ""))
+    except ApplicationError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(request, _("Case closed."))
+    return redirect("cases:detail", reference=case.reference)
 
 
 @officer_required

@@ -19,6 +19,8 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("orders/", include("cases.urls_orders")),
     path("evidence/", include("evidence.urls")),
+    path("audit/", include("takedown.core.urls_audit")),
+    path("mla/", include("cases.urls_mla")),
     path("", core_views.home, name="home"),
     path(
         "accounts/login/",

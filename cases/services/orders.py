@@ -30,6 +30,7 @@ from cases.choices import (
     ResponseKind,
 )
 from cases.models import Case, OrderRequest, PlatformResponse, ReportedItem, TakedownOrder
+from cases.services.cooperation import victim_milestone
 from deadlines import policy
 from deadlines.choices import DeadlineKind
 from deadlines.models import Deadline
@@ -637,6 +638,7 @@ def order_cannot_comply(
             order, _("Cannot comply: %(g)s") % {"g": CannotComplyGround(ground).label}, now
         )
         _audit(order, "cannot_comply", actor=_actor(order), now=now, ground=ground)
+        victim_milestone(case=order.case, milestone="order_refused", now=now)
     return response
 
 
@@ -822,6 +824,7 @@ def item_verify_removal(
             case.status = CaseStatus.RESOLVED
             case.queue_due_at = None
             case.save(update_fields=["status", "queue_due_at", "updated_at"])
+            victim_milestone(case=case, milestone="content_removed", now=now)
             audit_record(
                 action="case.resolved",
                 actor=officer,

@@ -501,3 +501,20 @@ def next_action(case: Case, assessment: Assessment | None) -> tuple[str, str]:
     if Instrument.NOTICE in instruments:
         return "notice", _("Request a notice to the platform")
     return "", ""
+
+
+def case_close(*, case: Case, officer: User, reason: str = "", now: datetime | None = None) -> Case:
+    """A resolved case (every item removed and verified) is closed; victims who wish to
+    be told are drafted a notice."""
+    from .cooperation import victim_milestone
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = _lock(case, officer=officer, expected_version=None)
+        _require_status(case, (CaseStatus.RESOLVED,), _("closed"))
+        case.status, case.closed_at = CaseStatus.CLOSED, now
+        case.save(update_fields=["status", "closed_at", "updated_at"])
+        deadline_cancel(subject=case, reason=_("Case closed"), now=now, actor=officer)
+        victim_milestone(case=case, milestone="case_closed", now=now)
+        _case_audit(case, "closed", actor=officer, now=now, reason=reason)
+    return case

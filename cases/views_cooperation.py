@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from takedown.core.errors import ApplicationError
+from takedown.core.security import step_up_required
 
 from .choices import MLAStatus
 from .forms import HandoverForm, MLAForm, MLAResponseForm, VictimNoticeForm, apply_service_error
@@ -214,6 +215,7 @@ def case_handover(request, reference: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@step_up_required
 def victims(request, reference: str):
     """Victim data: only for the lead desk's officers with the permission; every read logged."""
     case = case_get_for_user(user=request.user, reference=reference)
@@ -244,6 +246,7 @@ def victims(request, reference: str):
 
 @login_required
 @require_POST
+@step_up_required
 def victim_message_review(request, pk: int):
     message = get_object_or_404(VictimMessage.objects.select_related("notice__case"), pk=pk)
     if not cooperation.may_see_victims(request.user, message.notice.case):

@@ -19,6 +19,7 @@ from deadlines.services import UNFINISHED
 from liaison.models import Platform
 from takedown.core.choices import STAFF_ROLES, Role
 from takedown.core.errors import ApplicationError
+from takedown.core.security import step_up_required
 
 from .choices import ObjectionResolution, OrderRequestStatus, ResponseKind
 from .figures import humanise_seconds, platform_compliance
@@ -93,6 +94,7 @@ def queue(request):
 
 @prosecutor_required
 @require_http_methods(["GET", "POST"])
+@step_up_required
 def request_issue(request, pk: int):
     order_request = get_object_or_404(
         order_requests_for(user=request.user).select_related(
@@ -205,6 +207,7 @@ def _after(request, order, action, success):
 
 @prosecutor_required
 @require_POST
+@step_up_required
 def order_withdraw(request, pk: int):
     order = _order_for(request, pk)
     form = ReasonForm(request.POST)
@@ -219,6 +222,7 @@ def order_withdraw(request, pk: int):
 
 @prosecutor_required
 @require_POST
+@step_up_required
 def order_amend(request, pk: int):
     order = _order_for(request, pk)
     form = OrderAmendForm(request.POST)

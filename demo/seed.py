@@ -25,9 +25,10 @@ from liaison.models import (
     Platform,
     PlatformDomain,
 )
+from takedown.core import otp
 from takedown.core.audit import audit_record
 from takedown.core.choices import Role
-from takedown.core.models import User
+from takedown.core.models import TOTPDevice, User
 
 DEMO_PASSWORD = "takedown-demo-2026"  # noqa: S105 (printed demo credential, never production)
 ILLUSTRATIVE = "Illustrative demo profile: not a statement of this country's law."
@@ -174,13 +175,22 @@ def _already_seeded() -> bool:
     return User.objects.filter(username="officer.de").exists()
 
 
-def seed() -> tuple[bool, list[tuple[str, str]]]:
-    logins = [(u[0], u[5]) for u in USERS]
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(username, role, TOTP secret) of the demo users."""
+    secrets = dict(
+        TOTPDevice.objects.filter(user__username__in=[u[0] for u in USERS]).values_list(
+            "user__username", "secret"
+        )
+    )
+    return [(u[0], u[5], secrets.get(u[0], "")) for u in USERS]
+
+
+def seed() -> tuple[bool, list[tuple[str, str, str]]]:
     if _already_seeded():
-        return False, logins
+        return False, demo_logins()
     with transaction.atomic():
         _seed(random.Random(2026), timezone.now())  # noqa: S311 (demo data, not security)
-    return True, logins
+    return True, demo_logins()
 
 
 def _seed(rng: random.Random, now) -> None:
@@ -293,6 +303,8 @@ def _seed(rng: random.Random, now) -> None:
                 )
             )
         users[username] = user
+        # Enrolled, so the demo can be tried at once: seed_demo prints the secrets.
+        TOTPDevice.objects.create(user=user, secret=otp.new_secret(), confirmed_at=now)
 
     _seed_cases(rng, now, jurisdictions, desks, platforms, users)
 
@@ -426,3 +438,10 @@ def _finish_demo_case(case: Case, status: CaseStatus, officer, when) -> None:
         data={"demo": True},
         now=when,
     )
+
+
+def print_logins(out) -> None:
+    out.write(f"Demo logins (password for all: {DEMO_PASSWORD}; second factor: TOTP, add the")
+    out.write("secret to an authenticator app, or run `manage.py totp_code USERNAME`):")
+    for username, description, secret in demo_logins():
+        out.write(f"  {username:<16} {description:<28} TOTP secret {secret}")

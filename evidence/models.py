@@ -128,6 +128,9 @@ class CustodyEvent(AppendOnlyModel):
     authority = models.ForeignKey(
         "liaison.Authority", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The authority's name as it was: hashed into the chain, so a later rename of the
+    # authority cannot change what was signed.
+    authority_label = models.CharField(max_length=200, blank=True)
     occurred_at = models.DateTimeField()
     reason = models.TextField(blank=True)
     item = models.ForeignKey(

@@ -92,7 +92,7 @@ def custody_event_body(event: CustodyEvent) -> dict:
         "sequence": event.sequence,
         "action": event.action,
         "actor": event.actor_label,
-        "authority": event.authority.name if event.authority_id else "",
+        "authority": event.authority_label,
         "occurred_at": utc_timestamp(event.occurred_at),
         "reason": event.reason,
         "item_digest": event.item_digest,
@@ -124,6 +124,7 @@ def custody_record(
             actor=actor if isinstance(actor, User) else None,
             actor_label=_actor_label(actor),
             authority=getattr(actor, "authority", None),
+            authority_label=getattr(getattr(actor, "authority", None), "name", ""),
             occurred_at=now,
             reason=reason,
             item=item,
@@ -521,6 +522,7 @@ def package_transfer(
             now=now,
             details={
                 "to_authority": to_authority.name,
+                "to_authority_id": to_authority.pk,
                 "to_jurisdiction": to_authority.jurisdiction_id,
             },
         )
@@ -545,8 +547,10 @@ def package_receive(
         package = EvidencePackage.objects.select_for_update().get(pk=package.pk)
         if package.status != PackageStatus.SHARED:
             raise InvalidTransition(_("Only a transferred package can be received."))
-        if not may_handle(officer, package):
-            raise PermissionDenied(_("Only officers of the case's desks can receive evidence."))
+        transfer = package.custody_events.filter(action=CustodyAction.TRANSFERRED).order_by("-sequence").first()
+        receiving = transfer.details.get("to_authority_id") if transfer else None
+        if receiving not in {officer.authority_id, *officer.desks.values_list("authority_id", flat=True)}:
+            raise PermissionDenied(_("Only the authority it was transferred to records its receipt."))
         custody_record(package=package, action=CustodyAction.RECEIVED, actor=officer, now=now)
         custody_record(
             package=package,

@@ -7,6 +7,7 @@ urlpatterns = [
     path("cases/<str:reference>/new/", views.package_new, name="new"),
     path("files/<uuid:file_id>/download/", views.download, name="download"),
     path("<str:reference>/", views.package_detail, name="package"),
+    path("<str:reference>/case-uco.json", views.case_uco, name="case-uco"),
     path("<str:reference>/upload/", views.upload, name="upload"),
     path("<str:reference>/seal/", views.seal, name="seal"),
     path("<str:reference>/follow-up/", views.follow_up, name="follow-up"),

@@ -8,17 +8,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Q
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.selectors import case_get_for_user, case_list_for_user
+from takedown.core.audit import audit_record
 from takedown.core.choices import Role
 from takedown.core.errors import ApplicationError
+from takedown.core.security import step_up_required
 
 from . import services
+from .case_uco import package_to_case_uco
 from .crypto import EvidenceIntegrityError
 from .exports import EXTENSIONS, package_export
 from .forms import ExportForm, PackageForm, ReasonForm, TransferForm
@@ -155,6 +158,7 @@ def _upload(request, reference, handler):
 
 @login_required
 @require_POST
+@step_up_required
 def download(request, file_id):
     """The only way to content: a reason, the permission, a custody event, then bytes."""
     item = get_object_or_404(
@@ -218,6 +222,7 @@ def follow_up(request, reference: str):
 
 @login_required
 @require_POST
+@step_up_required
 def export(request, reference: str):
     package = _package(request, reference)
     form = ExportForm(request.POST)
@@ -296,3 +301,27 @@ def purge_certificate(request, reference: str):
             "events": package.custody_events.filter(action="purged").order_by("sequence"),
         },
     )
+
+
+@login_required
+@require_GET
+def case_uco(request, reference: str):
+    """The package as CASE/UCO JSON-LD: metadata, digests and the chain, never content,
+    so whoever may see the package may have it (recorded in the audit log; no custody
+    event, as no content is read)."""
+    package = _package(request, reference)
+    document = package_to_case_uco(package)
+    audit_record(
+        action="evidence.case_uco_exported",
+        actor=request.user,
+        obj=package,
+        case_id=package.case_id,
+        jurisdictions=[request.user.jurisdiction_code],
+        data={"reference": package.reference},
+    )
+    response = JsonResponse(
+        document, content_type="application/ld+json", json_dumps_params={"ensure_ascii": False}
+    )
+    response["Content-Disposition"] = f'attachment; filename="{package.reference}-case-uco.json"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -155,7 +155,8 @@ def current_key(
 ) -> AuthorityKey | None:
     now = now or timezone.now()
     return (
-        AuthorityKey.objects.filter(
+        AuthorityKey.objects.defer("private_key")  # loaded only when it signs
+        .filter(
             Q(valid_until__isnull=True) | Q(valid_until__gt=now),
             authority=authority,
             purpose=purpose,
@@ -201,7 +202,12 @@ def sign(
 def verify(*, key_id: str, message: bytes, signature: str, at: datetime | None = None) -> bool:
     """True when the key exists, is not revoked, was valid at ``at`` and the signature
     holds. Uses only the public key, as an outside verifier would."""
-    key = AuthorityKey.objects.filter(key_id=key_id, purpose=KeyPurpose.SIGNING).first()
+    # Verifying needs only the public key: the encrypted private key is never loaded.
+    key = (
+        AuthorityKey.objects.defer("private_key")
+        .filter(key_id=key_id, purpose=KeyPurpose.SIGNING)
+        .first()
+    )
     if key is None or key.revoked_at is not None:
         return False
     if at is not None and (at < key.valid_from or (key.valid_until and at > key.valid_until)):

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from deadlines import views as deadline_views
 from takedown.core import views as core_views
+from takedown.core import views_auth
 
 api_v1 = [
     path("", include("liaison.api.urls")),
@@ -28,8 +29,15 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/", views_auth.second_factor, name="second-factor"),
+    path("accounts/2fa/setup/", views_auth.second_factor_setup, name="second-factor-setup"),
+    path("accounts/sessions/", views_auth.sessions, name="sessions"),
+    path("accounts/sessions/end/", views_auth.session_end, name="session-end"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+handler404 = "takedown.core.views.handler404"
+handler500 = "takedown.core.views.handler500"

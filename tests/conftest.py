@@ -49,9 +49,21 @@ def actors(network):
     }
 
 
-def login(user) -> Client:
+def login(user, *, second_factor: bool = True) -> Client:
+    """A signed-in client; with the second factor confirmed just now (as after the real
+    sign-in, which tests/core/test_security.py goes through step by step)."""
+    from django.utils import timezone
+
+    from takedown.core.otp import SESSION_VERIFIED_AT
+    from takedown.core.security import LOGIN_AT
+
     client = Client()
     client.force_login(user)
+    session = client.session
+    session[LOGIN_AT] = timezone.now().timestamp()
+    if second_factor:
+        session[SESSION_VERIFIED_AT] = timezone.now().timestamp()
+    session.save()
     return client
 
 

@@ -54,7 +54,7 @@ class PlatformOrderSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=OrderKind.choices)
     issuing_authority = serializers.CharField(source="issuing_authority.name")
     issuing_state = serializers.CharField(source="issuing_authority.jurisdiction_id")
-    supersedes = serializers.CharField(source="supersedes.reference", default=None)
+    supersedes = serializers.CharField(source="supersedes.reference", default=None, allow_null=True)
     items = serializers.SerializerMethodField()
     signature = serializers.SerializerMethodField()
     clarifications = serializers.SerializerMethodField()

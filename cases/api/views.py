@@ -3,7 +3,7 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -61,6 +61,7 @@ class ReportListCreate(generics.GenericAPIView):
     permission_classes = [IsIntakeClient]
     throttle_classes = [PartnerThrottle]
     pagination_class = NewestFirst
+    parser_classes = [JSONParser]
 
     def get_serializer_class(self):
         return ReportInputSerializer if self.request.method == "POST" else ReportSummarySerializer

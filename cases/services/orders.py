@@ -47,7 +47,7 @@ from deadlines.services import (
     running_deadline,
 )
 from liaison import keys
-from liaison.models import Platform
+from liaison.models import Jurisdiction, Platform
 from takedown.core.audit import audit_record, canonical_json
 from takedown.core.choices import Role
 from takedown.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -502,6 +502,7 @@ def order_report_removals(
                 _("The order is %(s)s: no removals can be reported.") % {"s": order.status}
             )
         items = {item.pk: item for item in order.items.select_for_update()}
+        known_codes = set(Jurisdiction.objects.values_list("code", flat=True))
         reported = set(
             PlatformResponse.objects.filter(order=order, kind=ResponseKind.OUTCOME).values_list(
                 "item_id", flat=True
@@ -526,10 +527,21 @@ def order_report_removals(
                 errors[str(n)] = {
                     "jurisdictions": [_("Say in which jurisdictions it is disabled.")]
                 }
+            elif removal.outcome == ItemOutcome.DISABLED and (
+                unknown := set(removal.jurisdictions) - known_codes
+            ):
+                errors[str(n)] = {
+                    "jurisdictions": [
+                        _("Not jurisdictions of the network: %(c)s.")
+                        % {"c": ", ".join(sorted(unknown))}
+                    ]
+                }
             elif removal.happened_at > now:
                 errors[str(n)] = {"happened_at": [_("This time is in the future.")]}
         if len({r.item_id for r in removals}) != len(removals):
-            errors["removals"] = [_("Each item at most once.")]
+            raise ValidationFailed(
+                _("Nothing was recorded."), fields={"removals": [_("Each item at most once.")]}
+            )
         if errors:
             raise ValidationFailed(_("Nothing was recorded."), fields={"removals": errors})
         if order.status == OrderStatus.ISSUED:
@@ -545,7 +557,7 @@ def order_report_removals(
                 kind=ResponseKind.OUTCOME,
                 item=items[removal.item_id],
                 outcome=removal.outcome,
-                disabled_in=",".join(removal.jurisdictions),
+                disabled_in=_disabled_in(removal),
                 happened_at=removal.happened_at,
                 created_at=now,
             )
@@ -554,7 +566,7 @@ def order_report_removals(
                 status_of[ItemOutcome(removal.outcome)],
                 removal.happened_at,
             )
-            item.disabled_in = ",".join(removal.jurisdictions)
+            item.disabled_in = _disabled_in(removal)
             item.save(update_fields=["status", "status_changed_at", "disabled_in"])
         _audit(
             order,
@@ -579,6 +591,13 @@ def order_report_removals(
                 )
             _audit(order, "completed", actor=_actor(order), now=now)
     return order
+
+
+def _disabled_in(removal: RemovalInput) -> str:
+    """Where access is disabled: known codes, each once, only for that outcome."""
+    if removal.outcome != ItemOutcome.DISABLED:
+        return ""
+    return ",".join(sorted(set(removal.jurisdictions)))
 
 
 def _open_clock_stops(order: TakedownOrder) -> bool:

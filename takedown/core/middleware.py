@@ -69,3 +69,16 @@ def audit_denied(request, *, actor, reason: str) -> None:
         data={"method": request.method, "path": request.path[:300], "reason": reason},
         ip=request.META.get("REMOTE_ADDR"),
     )
+
+
+class NoStoreMiddleware:
+    """Pages and API answers carry case data: no browser or proxy may keep a copy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith("/static/"):
+            response["Cache-Control"] = "no-store"
+        return response

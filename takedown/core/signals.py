@@ -1,9 +1,12 @@
 """Logins, logouts and failed logins go into the audit log."""
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
 from .audit import audit_record
+from .models import User, UserSession
 
 
 def _ip(request) -> str | None:
@@ -12,6 +15,10 @@ def _ip(request) -> str | None:
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **_kwargs):
+    from .security import session_started
+
+    if request is not None and hasattr(request, "session"):
+        session_started(request, user)
     audit_record(
         action="auth.login", actor=user, jurisdictions=[user.jurisdiction_code], ip=_ip(request)
     )
@@ -19,6 +26,12 @@ def _logged_in(sender, request, user, **_kwargs):
 
 @receiver(user_logged_out)
 def _logged_out(sender, request, user, **_kwargs):
+    if (
+        request is not None
+        and getattr(request, "session", None) is not None
+        and request.session.session_key
+    ):
+        UserSession.objects.filter(session_key=request.session.session_key).delete()
     if user is not None:
         audit_record(
             action="auth.logout",
@@ -30,8 +43,38 @@ def _logged_out(sender, request, user, **_kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **_kwargs):
+    username = credentials.get("username", "")[:100]
+    # The named account's jurisdiction, so its oversight body sees attempts against it.
+    named = User.objects.filter(username=username).select_related("authority").first()
     audit_record(
         action="auth.login_failed",
-        actor=f"anonymous:{credentials.get('username', '')[:100]}",
+        actor=f"anonymous:{username}",
+        jurisdictions=[named.jurisdiction_code if named else None],
         ip=_ip(request),
+    )
+
+
+@receiver(pre_save, sender=User)
+def _deactivated(sender, instance, **_kwargs):
+    """A deactivated user's sessions end at once, not at their next request."""
+    if instance.pk and not instance.is_active:
+        was_active = User.objects.filter(pk=instance.pk, is_active=True).exists()
+        if was_active:
+            from .security import sessions_end
+
+            sessions_end(user=instance)
+            audit_record(
+                action="auth.user_deactivated",
+                obj=instance,
+                jurisdictions=[instance.jurisdiction_code],
+            )
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request=None, username=None, ip_address=None, **_kwargs):
+    audit_record(
+        action="auth.locked_out",
+        actor=f"anonymous:{(username or '')[:100]}",
+        ip=ip_address,
+        data={"username": (username or "")[:100]},
     )

@@ -54,3 +54,36 @@ def readyz(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {})
+
+
+def _problem(request: HttpRequest, status: int, code: str, title: str) -> HttpResponse:
+    return JsonResponse(
+        {
+            "type": f"https://takedown.example.org/problems/{code}",
+            "title": title,
+            "status": status,
+            "detail": title,
+            "code": code,
+        },
+        status=status,
+        content_type="application/problem+json",
+    )
+
+
+def handler404(request: HttpRequest, exception=None) -> HttpResponse:
+    """API clients get a problem document for any unknown URL, not an HTML page."""
+    if request.path.startswith("/api/"):
+        return _problem(request, 404, "not_found", "Not found.")
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return _problem(
+            request, 500, "server_error", "Something went wrong on our side; it was logged."
+        )
+    from django.views.defaults import server_error
+
+    return server_error(request)

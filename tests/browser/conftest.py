@@ -28,8 +28,21 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 def sign_in(page, live_server, username: str, password: str = "correct-horse-battery") -> None:
+    """The real sign-in: password, then the TOTP code of an enrolled device."""
+    from django.utils import timezone
+
+    from takedown.core import otp
+    from takedown.core.models import TOTPDevice, User
+
+    user = User.objects.get(username=username)
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, defaults={"secret": otp.new_secret(), "confirmed_at": timezone.now()}
+    )
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/accounts/2fa/**")
+    page.get_by_label("Code from your app, or a recovery code").fill(otp.totp(device.secret))
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"{live_server.url}/")

@@ -22,7 +22,8 @@ def test_login_logout_and_failures_are_audited(client):
         "/accounts/login/", {"username": "officer1", "password": "a-long-enough-password"}
     )
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    # A staff session needs the second factor before anything else: enrolment first.
+    assert client.get("/")["Location"].startswith("/accounts/2fa/setup/")
     client.post("/accounts/logout/")
 
     actions = list(AuditEvent.objects.values_list("action", "actor_label"))

@@ -10,7 +10,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from demo.seed import DEMO_PASSWORD, USERS
+from demo.seed import print_logins
 
 
 class Command(BaseCommand):
@@ -45,9 +45,7 @@ class Command(BaseCommand):
         children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
 
         self.stdout.write(self.style.SUCCESS(f"\nTakedown is starting at http://{host}:{port}/"))
-        self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
-        for username, *_rest, description in USERS:
-            self.stdout.write(f"  {username:<16} {description}")
+        print_logins(self.stdout)
         self.stdout.write("Press Ctrl-C to stop the web server, the worker and beat.\n")
 
         stopping = False

@@ -1,0 +1,147 @@
+"""The second factor: TOTP (RFC 6238, SHA-1, 6 digits, 30 s) and single-use recovery
+codes. Written here rather than pulled in, so the seed can be encrypted under the KEK
+like every other secret the system must use."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+import struct
+import time
+from datetime import datetime
+from urllib.parse import quote
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.utils import timezone
+
+from .audit import audit_record
+from .models import RecoveryCode, TOTPDevice, User
+
+STEP = 30
+DIGITS = 6
+WINDOW = 1  # accept the previous and next step too (clock drift)
+RECOVERY_CODES = 10
+STEP_UP_SECONDS = 600
+SESSION_VERIFIED_AT = "otp_verified_at"
+
+
+def new_secret() -> str:
+    return base64.b32encode(os.urandom(20)).decode().rstrip("=")
+
+
+def _counter(at: float) -> int:
+    return int(at // STEP)
+
+
+def totp(secret: str, *, at: float | None = None, counter: int | None = None) -> str:
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8), casefold=True)
+    counter = _counter(time.time() if at is None else at) if counter is None else counter
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return str(number % 10**DIGITS).zfill(DIGITS)
+
+
+def provisioning_uri(user: User, secret: str, issuer: str = "Takedown") -> str:
+    return (
+        f"otpauth://totp/{quote(issuer)}:{quote(user.get_username())}"
+        f"?secret={secret}&issuer={quote(issuer)}&algorithm=SHA1&digits={DIGITS}&period={STEP}"
+    )
+
+
+def device_start(user: User) -> TOTPDevice:
+    """A new, unconfirmed device (enrolment); replaces an unconfirmed one."""
+    TOTPDevice.objects.filter(user=user, confirmed_at__isnull=True).delete()
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, defaults={"secret": new_secret()}
+    )
+    return device
+
+
+def _check_totp(device: TOTPDevice, code: str, now: float) -> int | None:
+    """The counter the code belongs to, if valid and not used before."""
+    code = code.strip().replace(" ", "")
+    if not (code.isdigit() and len(code) == DIGITS):
+        return None
+    current = _counter(now)
+    for counter in range(current - WINDOW, current + WINDOW + 1):
+        if counter > device.last_counter and hmac.compare_digest(
+            totp(device.secret, counter=counter), code
+        ):
+            return counter
+    return None
+
+
+def device_confirm(*, user: User, code: str, now: float | None = None) -> list[str] | None:
+    """Confirm enrolment with a first code; returns the recovery codes, shown once."""
+    now = time.time() if now is None else now
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed_at__isnull=True)
+            .first()
+        )
+        if device is None or (counter := _check_totp(device, code, now)) is None:
+            return None
+        device.confirmed_at, device.last_counter = timezone.now(), counter
+        device.save(update_fields=["confirmed_at", "last_counter"])
+        codes = recovery_codes_issue(user)
+        audit_record(
+            action="auth.second_factor_enrolled", actor=user, jurisdictions=[user.jurisdiction_code]
+        )
+    return codes
+
+
+def recovery_codes_issue(user: User) -> list[str]:
+    RecoveryCode.objects.filter(user=user).delete()
+    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(user=user, code_hash=make_password(c)) for c in codes]
+    )
+    return codes
+
+
+def verify(*, user: User, code: str, now: float | None = None) -> str | None:
+    """'totp' or 'recovery' when the code is right (a recovery code works once), else None."""
+    now = time.time() if now is None else now
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed_at__isnull=False)
+            .first()
+        )
+        if device is not None and (counter := _check_totp(device, code, now)) is not None:
+            device.last_counter = counter
+            device.save(update_fields=["last_counter"])
+            return "totp"
+        candidate = code.strip().lower()
+        for recovery in RecoveryCode.objects.select_for_update().filter(
+            user=user, used_at__isnull=True
+        ):
+            if check_password(candidate, recovery.code_hash):
+                recovery.used_at = timezone.now()
+                recovery.save(update_fields=["used_at"])
+                audit_record(
+                    action="auth.recovery_code_used",
+                    actor=user,
+                    jurisdictions=[user.jurisdiction_code],
+                )
+                return "recovery"
+    return None
+
+
+def has_device(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+
+
+def mark_verified(request, *, at: datetime | None = None) -> None:
+    request.session[SESSION_VERIFIED_AT] = (at or timezone.now()).timestamp()
+
+
+def verified_within(request, seconds: int) -> bool:
+    at = request.session.get(SESSION_VERIFIED_AT)
+    return at is not None and timezone.now().timestamp() - at <= seconds

@@ -1,0 +1,119 @@
+"""Second factor: enrolment at first login, verification, step-up; the user's sessions."""
+
+from __future__ import annotations
+
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import otp
+from .audit import audit_record
+from .models import UserSession
+from .security import sessions_end
+
+
+def _next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    return (
+        target
+        if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+        else "/"
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def second_factor_setup(request):
+    if otp.has_device(request.user):
+        return redirect("second-factor")
+    if request.method == "POST":
+        codes = otp.device_confirm(user=request.user, code=request.POST.get("code", ""))
+        if codes is not None:
+            otp.mark_verified(request)
+            return render(
+                request,
+                "registration/recovery_codes.html",
+                {"codes": codes, "next": _next(request)},
+            )
+        messages.error(
+            request, _("That code is not right; check your device's clock and try again.")
+        )
+    device = otp.device_start(request.user) if request.method == "GET" else request.user.totp_device
+    uri = otp.provisioning_uri(request.user, device.secret)
+    svg = io.BytesIO()
+    qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage).save(svg)
+    return render(
+        request,
+        "registration/second_factor_setup.html",
+        {
+            "secret": device.secret,
+            "uri": uri,
+            "qr_svg": svg.getvalue().decode(),
+            "next": _next(request),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def second_factor(request):
+    if not otp.has_device(request.user):
+        return redirect("second-factor-setup")
+    if request.method == "POST":
+        method = otp.verify(user=request.user, code=request.POST.get("code", ""))
+        if method is not None:
+            otp.mark_verified(request)
+            audit_record(
+                action="auth.second_factor_verified",
+                actor=request.user,
+                jurisdictions=[request.user.jurisdiction_code],
+                data={"method": method, "step_up": bool(request.GET.get("step_up"))},
+            )
+            return redirect(_next(request))
+        audit_record(
+            action="auth.second_factor_failed",
+            actor=request.user,
+            jurisdictions=[request.user.jurisdiction_code],
+        )
+        messages.error(request, _("That code is not right."))
+    return render(
+        request,
+        "registration/second_factor.html",
+        {"next": _next(request), "step_up": bool(request.GET.get("step_up"))},
+    )
+
+
+@never_cache
+@login_required
+def sessions(request):
+    return render(
+        request,
+        "registration/sessions.html",
+        {
+            "sessions": UserSession.objects.filter(user=request.user),
+            "current": request.session.session_key,
+        },
+    )
+
+
+@login_required
+@require_POST
+def session_end(request):
+    key = request.POST.get("session_key")
+    if key == "others":
+        ended = sessions_end(user=request.user, keep=request.session.session_key)
+    else:
+        ended = sessions_end(user=request.user, session_key=key)
+    audit_record(action="auth.sessions_ended", actor=request.user, data={"count": ended})
+    messages.success(request, _("%(n)d sessions ended.") % {"n": ended})
+    return redirect("sessions")

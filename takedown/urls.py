@@ -22,6 +22,7 @@ urlpatterns = [
     path("evidence/", include("evidence.urls")),
     path("audit/", include("takedown.core.urls_audit")),
     path("mla/", include("cases.urls_mla")),
+    path("transparency/", include("cases.urls_transparency")),
     path("", core_views.home, name="home"),
     path(
         "accounts/login/",

@@ -64,6 +64,7 @@ def build_logging(*, json: bool, level: str) -> dict:
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             "django.db.backends": {"level": "WARNING"},
+            "axes": {"level": "WARNING"},
             "celery": {"level": level},
         },
     }

@@ -261,6 +261,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 60 * 2**20  # a CSV is read in memory, then checke
 EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=2 * 2**30)
 # Exports may carry files in clear only where the operator allows it.
 EVIDENCE_ALLOW_CLEAR_EXPORTS = env.bool("EVIDENCE_ALLOW_CLEAR_EXPORTS", default=False)
+# Public transparency reports show counts below this as "<N".
+TRANSPARENCY_MIN_CELL = env.int("TRANSPARENCY_MIN_CELL", default=5)
 # PDQ hashes within this Hamming distance are suggested to officers as near-duplicates.
 PDQ_MATCH_DISTANCE = env.int("PDQ_MATCH_DISTANCE", default=31)
 # When set, /metrics needs "Authorization: Bearer <METRICS_TOKEN>".

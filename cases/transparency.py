@@ -1,0 +1,210 @@
+"""Transparency reports: per jurisdiction, per platform or network-wide, for a period.
+
+One computation serves the page, the CSV and JSON exports and the command. The public
+variant holds aggregates only and suppresses every count under a threshold (default 5)
+— and every duration computed from fewer cases — so no small cell points at a case.
+Sandbox orders and clocks never count.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from deadlines.choices import DeadlineKind, DeadlineState
+from deadlines.models import Deadline, Escalation
+
+from .choices import MLAStatus
+from .figures import counted_orders, duration_summary, order_figures
+from .models import Case, MLARequest, Report, ReportItem
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """ "2026", "2026-Q2" or "2026-05"."""
+        text = text.strip().upper()
+        if match := re.fullmatch(r"(\d{4})", text):
+            year = int(match[1])
+            return cls(text, datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC))
+        if match := re.fullmatch(r"(\d{4})-Q([1-4])", text):
+            year, quarter = int(match[1]), int(match[2])
+            start = datetime(year, 3 * quarter - 2, 1, tzinfo=UTC)
+            end = datetime(
+                year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1, tzinfo=UTC
+            )
+            return cls(text, start, end)
+        if match := re.fullmatch(r"(\d{4})-(\d{2})", text):
+            year, month = int(match[1]), int(match[2])
+            if 1 <= month <= 12:
+                end = datetime(year + (month == 12), 1 if month == 12 else month + 1, 1, tzinfo=UTC)
+                return cls(text, datetime(year, month, 1, tzinfo=UTC), end)
+        raise ValueError(_("A period is a year (2026), a quarter (2026-Q2) or a month (2026-05)."))
+
+
+@dataclass(frozen=True)
+class Scope:
+    jurisdiction: str | None = None
+    platform: str | None = None  # slug
+
+    @property
+    def label(self) -> str:
+        if self.jurisdiction:
+            return f"jurisdiction {self.jurisdiction}"
+        return f"platform {self.platform}" if self.platform else "network"
+
+
+def _on_time(deadlines) -> dict:
+    finished = deadlines.filter(
+        Q(state=DeadlineState.MET) | Q(state=DeadlineState.MISSED, cancelled_at__isnull=True)
+    )
+    total = finished.count()
+    on_time = finished.filter(state=DeadlineState.MET).count()
+    return {"finished": total, "on_time": on_time, "share": on_time / total if total else None}
+
+
+def compute(*, period: Period, scope: Scope) -> dict:
+    in_period = {"created_at__gte": period.start, "created_at__lt": period.end}
+    reports = Report.objects.filter(received_at__gte=period.start, received_at__lt=period.end)
+    lines = ReportItem.objects.filter(report__in=reports)
+    orders = counted_orders(since=period.start, until=period.end)
+    clocks = Deadline.objects.filter(
+        started_at__gte=period.start, started_at__lt=period.end, is_sandbox=False
+    )
+    mla = MLARequest.objects.filter(**in_period).exclude(status=MLAStatus.DRAFT)
+    cases = Case.objects.filter(**in_period)
+    if scope.jurisdiction:
+        code = scope.jurisdiction
+        reports = reports.filter(reporting_jurisdiction=code)
+        lines = lines.filter(report__reporting_jurisdiction=code)
+        orders = orders.filter(issuing_authority__jurisdiction=code)
+        clocks = clocks.filter(jurisdiction=code)
+        mla = mla.filter(
+            Q(requesting_authority__jurisdiction=code) | Q(requested_authority__jurisdiction=code)
+        )
+        cases = cases.filter(lead_desk__authority__jurisdiction=code)
+    if scope.platform:
+        reports = reports.filter(lines__item__platform__slug=scope.platform).distinct()
+        lines = lines.filter(item__platform__slug=scope.platform)
+        orders = orders.filter(platform__slug=scope.platform)
+        order_ids = orders.values("id")
+        clocks = clocks.filter(responsible_platform__slug=scope.platform, subject_id__in=order_ids)
+        mla = mla.none()
+        cases = cases.filter(items__platform__slug=scope.platform).distinct()
+    assessment = clocks.filter(
+        kind=DeadlineKind.ASSESSMENT, subject_type=ContentType.objects.get_for_model(Case)
+    )
+    figures = order_figures(orders)
+    return {
+        "period": period.label,
+        "scope": scope.label,
+        "reports_received": reports.count(),
+        "items_reported": lines.count(),
+        "duplicates_avoided": lines.exclude(matched_by="").count(),
+        "cases_opened": cases.count(),
+        "orders_issued": figures["orders"],
+        "notices_issued": figures["notices"],
+        "time_to_assessment": duration_summary(
+            [
+                (met - start).total_seconds()
+                for start, met in assessment.filter(met_at__isnull=False).values_list(
+                    "started_at", "met_at"
+                )
+            ]
+        ),
+        "time_to_acknowledge": figures["time_to_acknowledge"],
+        "time_to_removal": figures["time_to_removal"],
+        "within_deadline": {
+            kind: _on_time(clocks.filter(kind=kind)) for kind in DeadlineKind.values
+        },
+        "cannot_comply_by_ground": figures["cannot_comply_by_ground"],
+        "objections": figures["objections"],
+        "escalations": Escalation.objects.filter(deadline__in=clocks, level__gte=1).count(),
+        "mla_by_outcome": dict(mla.values_list("status").annotate(n=Count("id")).order_by()),
+    }
+
+
+def public(report: dict, *, threshold: int | None = None) -> dict:
+    """Aggregates only, small cells suppressed (counts, and figures drawn from few)."""
+    threshold = threshold or settings.TRANSPARENCY_MIN_CELL
+    marker = f"<{threshold}"
+
+    def count(value):
+        return marker if isinstance(value, int) and 0 < value < threshold else value
+
+    def summary(value: dict) -> dict:
+        if value["count"] < threshold:
+            return {"count": count(value["count"]), "median_seconds": None, "p90_seconds": None}
+        return value
+
+    def share(value: dict) -> dict:
+        if value["finished"] < threshold:
+            return {"finished": count(value["finished"]), "on_time": None, "share": None}
+        return value
+
+    out = {}
+    for key, value in report.items():
+        if key.startswith("time_to_"):
+            out[key] = summary(value)
+        elif key == "within_deadline":
+            out[key] = {kind: share(v) for kind, v in value.items()}
+        elif isinstance(value, dict):
+            out[key] = {k: count(v) for k, v in value.items()}
+        else:
+            out[key] = count(value)
+    out["suppression"] = f"counts from 1 to {threshold - 1} are shown as {marker}"
+    return out
+
+
+def chart_svg(report: dict) -> str:
+    """Share of clocks finished within the binding deadline, per kind (server-side SVG)."""
+    import pygal
+
+    chart = pygal.Bar(
+        js=[],
+        height=260,
+        width=720,
+        range=(0, 100),
+        show_legend=False,
+        title=_("Finished within the binding deadline (%)"),
+    )
+    rows = [
+        (kind, v)
+        for kind, v in report["within_deadline"].items()
+        if isinstance(v.get("share"), float)
+    ]
+    chart.x_labels = [str(DeadlineKind(kind).label) for kind, _v in rows]
+    chart.add(_("within deadline"), [round(100 * v["share"], 1) for _kind, v in rows])
+    return chart.render(is_unicode=True)
+
+
+def flatten(report: dict, prefix: str = "") -> list[tuple[str, object]]:
+    rows = []
+    for key, value in report.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            rows += flatten(value, f"{name}.")
+        else:
+            rows.append((name, value))
+    return rows
+
+
+def as_csv(report: dict) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["figure", "value"])
+    writer.writerows(flatten(report))
+    return buffer.getvalue()

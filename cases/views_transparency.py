@@ -1,0 +1,77 @@
+"""Transparency: the public report (aggregates, small cells suppressed) and the full one
+for staff, as a page with a chart, CSV and JSON."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from liaison.models import Jurisdiction, Platform
+from takedown.core.choices import STAFF_ROLES
+
+from . import transparency
+
+
+def _report(request, *, full: bool):
+    period_text = request.GET.get("period") or str(timezone.now().year)
+    try:
+        period = transparency.Period.parse(period_text)
+    except ValueError as exc:
+        return None, None, str(exc)
+    scope = transparency.Scope(
+        jurisdiction=(request.GET.get("jurisdiction") or "").upper() or None,
+        platform=request.GET.get("platform") or None,
+    )
+    report = transparency.compute(period=period, scope=scope)
+    return (report if full else transparency.public(report)), period, None
+
+
+def _respond(request, report, template_context, *, full: bool):
+    fmt = request.GET.get("format")
+    if fmt == "json":
+        return JsonResponse(report, json_dumps_params={"indent": 2})
+    if fmt == "csv":
+        response = HttpResponse(transparency.as_csv(report), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="transparency-{report["period"]}.csv"'
+        )
+        return response
+    if fmt == "svg":
+        response = HttpResponse(transparency.chart_svg(report), content_type="image/svg+xml")
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        return response
+    return render(
+        request,
+        "transparency/report.html",
+        {
+            **template_context,
+            "report": report,
+            "rows": transparency.flatten(report),
+            "full": full,
+            "jurisdictions": Jurisdiction.objects.filter(in_network=True),
+            "platforms": Platform.objects.all(),
+            "chart_query": request.GET.copy().urlencode(),
+        },
+    )
+
+
+@require_GET
+def public_report(request):
+    """Open to anyone: aggregates only, counts under the threshold suppressed."""
+    report, period, error = _report(request, full=False)
+    if error:
+        return JsonResponse({"error": error}, status=400)
+    return _respond(request, report, {"period": period}, full=False)
+
+
+@require_GET
+def full_report(request):
+    if not request.user.is_authenticated or not any(request.user.has_role(r) for r in STAFF_ROLES):
+        raise DjangoPermissionDenied
+    report, period, error = _report(request, full=True)
+    if error:
+        return JsonResponse({"error": error}, status=400)
+    return _respond(request, report, {"period": period}, full=True)

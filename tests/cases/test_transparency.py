@@ -1,0 +1,90 @@
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from cases import transparency
+from cases.services.triage import case_assess
+from tests.cases.factories import open_case, submit
+from tests.conftest import login
+from tests.liaison.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def year_of_data(actors):
+    now = timezone.now()
+    cases = [
+        open_case(actors["owner"], f"https://b-social.test/p/t{n}", now=now - timedelta(hours=30))
+        for n in range(6)
+    ]
+    for case in cases:
+        case_assess(
+            case=case,
+            officer=actors["owner"],
+            depiction_type="real",
+            age_group="pubescent",
+            severity=3,
+            risk_score=40,
+            classification=None,
+            expected_version=None,
+            now=now - timedelta(hours=20),
+        )
+    submit(
+        actors["outsider"], "https://b-social.test/p/t0", jurisdiction="NL"
+    )  # a duplicate avoided
+    return now
+
+
+def test_network_figures_on_known_data(year_of_data):
+    report = transparency.compute(
+        period=transparency.Period.parse(str(year_of_data.year)), scope=transparency.Scope()
+    )
+    assert report["reports_received"] == 7 and report["items_reported"] == 7
+    assert report["duplicates_avoided"] == 1 and report["cases_opened"] == 6
+    assert report["time_to_assessment"]["count"] == 6
+    assert report["time_to_assessment"]["median_seconds"] == 10 * 3600
+    assert report["within_deadline"]["assessment"] == {"finished": 6, "on_time": 6, "share": 1.0}
+
+
+def test_public_variant_suppresses_small_cells(year_of_data):
+    period = transparency.Period.parse(str(year_of_data.year))
+    report = transparency.public(transparency.compute(period=period, scope=transparency.Scope()))
+    assert report["duplicates_avoided"] == "<5"  # one
+    assert report["cases_opened"] == 6  # at or above the threshold
+    nl = transparency.public(
+        transparency.compute(period=period, scope=transparency.Scope(jurisdiction="NL"))
+    )
+    assert nl["reports_received"] == "<5"
+    assert nl["time_to_assessment"]["median_seconds"] is None
+
+
+def test_pages_exports_and_command_agree(year_of_data, client, actors, capsys):
+    year = year_of_data.year
+    public_json = client.get(f"/transparency/?period={year}&format=json").json()
+    assert public_json["duplicates_avoided"] == "<5"
+    assert client.get(f"/transparency/?period={year}").status_code == 200
+    csv_body = client.get(f"/transparency/?period={year}&format=csv").content.decode()
+    assert "duplicates_avoided,<5" in csv_body
+    assert client.get(f"/transparency/?period={year}&format=svg")["Content-Type"] == "image/svg+xml"
+    assert client.get("/transparency/full/").status_code in (302, 403)
+    full = login(actors["owner"]).get(f"/transparency/full/?period={year}&format=json").json()
+    assert full["duplicates_avoided"] == 1
+    call_command("transparency_report", period=str(year), format="json")
+    assert json.loads(capsys.readouterr().out) == full
+    call_command("transparency_report", period=str(year), format="json", public=True)
+    assert json.loads(capsys.readouterr().out) == public_json
+    assert client.get("/transparency/?period=last-year").status_code == 400
+    assert login(UserFactory()).get(f"/transparency/full/?period={year}").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("text", "start_month", "end"),
+    [("2026", 1, (2027, 1)), ("2026-Q4", 10, (2027, 1)), ("2026-05", 5, (2026, 6))],
+)
+def test_periods(text, start_month, end):
+    period = transparency.Period.parse(text)
+    assert period.start.month == start_month and (period.end.year, period.end.month) == end

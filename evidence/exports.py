@@ -34,6 +34,7 @@ from .services import (
     item_plaintext,
     may_read_content,
     template_values,
+    verify_chain,
 )
 from .verify import FORMAT_VERSION, ReceiverEncryptor, canonical_json, utc_timestamp
 
@@ -131,6 +132,8 @@ def package_export(
         )
     items = [i for i in package.items.order_by("created_at", "id") if i.purged_at is None]
     problems = [f"{i.file_id}: {p}" for i in items if (p := item_check(i))]
+    if (chain_break := verify_chain(package)) is not None:
+        problems.append(str(chain_break))
     if problems:
         raise InvalidTransition(
             _("Stored files fail their digests; nothing exported: %(p)s")

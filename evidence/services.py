@@ -547,10 +547,19 @@ def package_receive(
         package = EvidencePackage.objects.select_for_update().get(pk=package.pk)
         if package.status != PackageStatus.SHARED:
             raise InvalidTransition(_("Only a transferred package can be received."))
-        transfer = package.custody_events.filter(action=CustodyAction.TRANSFERRED).order_by("-sequence").first()
+        transfer = (
+            package.custody_events.filter(action=CustodyAction.TRANSFERRED)
+            .order_by("-sequence")
+            .first()
+        )
         receiving = transfer.details.get("to_authority_id") if transfer else None
-        if receiving not in {officer.authority_id, *officer.desks.values_list("authority_id", flat=True)}:
-            raise PermissionDenied(_("Only the authority it was transferred to records its receipt."))
+        if receiving not in {
+            officer.authority_id,
+            *officer.desks.values_list("authority_id", flat=True),
+        }:
+            raise PermissionDenied(
+                _("Only the authority it was transferred to records its receipt.")
+            )
         custody_record(package=package, action=CustodyAction.RECEIVED, actor=officer, now=now)
         custody_record(
             package=package,
@@ -588,7 +597,9 @@ def package_purge(
         storage = evidence_storage()
         items = list(package.items.filter(purged_at__isnull=True))
         for item in items:
-            storage.delete(item.storage_name)
+            # The ciphertext goes once the purge is committed; the cleared key already
+            # makes it unreadable if anything fails before then.
+            transaction.on_commit(lambda name=item.storage_name: storage.delete(name))
             # Crypto-shredding too: without the data key no copy can ever be read.
             EvidenceItem.objects.filter(pk=item.pk).update(purged_at=now, wrapped_key="")
             custody_record(

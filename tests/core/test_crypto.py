@@ -54,3 +54,17 @@ def test_encrypted_field_stores_only_ciphertext():
         stored = cursor.fetchone()[0]
     assert stored.startswith("kek1.") and "whsec-plain-value" not in stored
     assert Platform.objects.get(pk=platform.pk).webhook_secret == "whsec-plain-value"
+
+
+@pytest.mark.django_db
+def test_rewrap_secrets_moves_every_encrypted_field_to_the_new_kek(settings):
+    from django.core.management import call_command
+
+    from takedown.core.crypto import generate_kek_spec
+
+    platform = PlatformFactory(webhook_secret="whsec-rotate-me")
+    new = generate_kek_spec("rotated")
+    with override_settings(TAKEDOWN_KEKS=f"{new},{settings.TAKEDOWN_KEKS}"):
+        call_command("rewrap_secrets")
+    with override_settings(TAKEDOWN_KEKS=new):  # the old KEK retired
+        assert Platform.objects.get(pk=platform.pk).webhook_secret == "whsec-rotate-me"

@@ -80,6 +80,7 @@ def stored_paths(package) -> list[str]:
 # --- retention ----------------------------------------------------------------------
 
 
+@pytest.mark.django_db(transaction=True)  # files go when the purge commits
 def test_content_is_purged_after_the_retention_period(evidence_officer, sealed):
     items = list(sealed.items.order_by("created_at", "id"))
     digests = [(i.sha256, i.md5, i.size) for i in items]
@@ -136,6 +137,7 @@ def test_no_purge_certificate_before_a_purge(evidence_officer, sealed):
     assert response.status_code == 404
 
 
+@pytest.mark.django_db(transaction=True)  # files go when the purge commits
 def test_a_legal_hold_stops_the_clock(sealed):
     EvidencePackage.objects.filter(pk=sealed.pk).update(legal_hold=True)
     late = sealed.sealed_at + timedelta(days=365)
@@ -169,6 +171,7 @@ def _preservation(sealed, officer, network, *, status: str, until):
     )
 
 
+@pytest.mark.django_db(transaction=True)  # files go when the purge commits
 def test_a_running_preservation_request_holds_the_case_packages(evidence_officer, sealed, network):
     expired = sealed.sealed_at + timedelta(days=31)
     until = (expired + timedelta(days=10)).date()
@@ -189,6 +192,7 @@ def test_a_draft_or_withdrawn_preservation_request_does_not_hold(evidence_office
     assert purge_expired(now=expired) == 1
 
 
+@pytest.mark.django_db(transaction=True)  # files go when the purge commits
 def test_the_daily_task_purges_what_expired(sealed, network):
     network["de"].evidence_retention_days = 0
     network["de"].save()

@@ -10,12 +10,18 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
-from cases.choices import CaseStatus, ItemStatus, ReportSource
+from cases.choices import CaseStatus, ReportSource
 from cases.models import Case
-from cases.services import triage
+from cases.services import orders, triage
 from cases.services.intake import ItemInput, ReportInput, report_submit
-from deadlines.services import deadline_cancel
-from liaison.choices import AuthorityKind, ContactRole, PlatformKind, VictimNotificationRule
+from liaison.choices import (
+    AuthorityKind,
+    ContactRole,
+    KeyPurpose,
+    PlatformKind,
+    VictimNotificationRule,
+)
+from liaison.keys import authority_key_create
 from liaison.models import (
     Agreement,
     Authority,
@@ -26,7 +32,6 @@ from liaison.models import (
     PlatformDomain,
 )
 from takedown.core import otp
-from takedown.core.audit import audit_record
 from takedown.core.choices import Role
 from takedown.core.models import TOTPDevice, User
 
@@ -271,6 +276,13 @@ def _seed(rng: random.Random, now) -> None:
         )
         platforms.append(platform)
 
+    for (_code, kind), authority in authorities.items():
+        # Valid from a month back, so the demo's back-dated orders are signed in time.
+        purpose = KeyPurpose.SIGNING if kind == AuthorityKind.PROSECUTOR else KeyPurpose.ENCRYPTION
+        authority_key_create(authority=authority, purpose=purpose, now=now - timedelta(days=30))
+        if kind == AuthorityKind.POLICE:  # collecting authorities sign evidence seals
+            authority_key_create(authority=authority, now=now - timedelta(days=30))
+
     agreement = Agreement.objects.create(
         name="DE–NL rapid removal protocol (illustrative)",
         valid_from=date(now.year - 1, 1, 1),
@@ -408,36 +420,53 @@ def _advance(case: Case, status: CaseStatus, officer, received, merge_into: Case
     )
     if status == CaseStatus.ASSESSED:
         return
-    item = fresh().items.first()
-    triage.order_request_create(
+    items = list(fresh().items.all())
+    request = triage.order_request_create(
         case=fresh(),
         officer=officer,
-        platform=item.platform,
-        items=[item],
+        platform=items[0].platform,
+        items=items,
         note="Please issue a removal order (demo).",
         expected_version=None,
         now=at + timedelta(hours=3),
     )
-    if status in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
-        _finish_demo_case(fresh(), status, officer, at + timedelta(hours=20))
-
-
-def _finish_demo_case(case: Case, status: CaseStatus, officer, when) -> None:
-    """Until the order flow exists in the demo, removal is recorded directly here."""
-    case.items.update(status=ItemStatus.VERIFIED_REMOVED, status_changed_at=when)
-    deadline_cancel(subject=case, reason="Removed and verified (demo)", now=when, actor=officer)
-    Case.objects.filter(pk=case.pk).update(
-        status=status, closed_at=when if status == CaseStatus.CLOSED else None, queue_due_at=None
+    if status == CaseStatus.ACTION and case.pk % 2:
+        return  # waiting in the prosecutor's queue
+    lead = case.lead_desk.authority.jurisdiction_id.lower()
+    prosecutor = User.objects.get(username=f"prosecutor.{lead}")
+    order = orders.order_issue(
+        request=request,
+        prosecutor=prosecutor,
+        fields=orders.OrderFields(
+            kind="order",
+            legal_basis="Art. 3 Regulation (EU) 2021/784 (illustrative demo)",
+            reasons="Child sexual abuse material, assessed by the liaison desk (synthetic demo).",
+            contact_point=f"{prosecutor.email}, 24/7",
+            preservation_instruction="Preserve the content and account data for six months.",
+        ),
+        now=at + timedelta(hours=4),
     )
-    audit_record(
-        action=f"case.{status}",
-        actor=officer,
-        obj=case,
-        case_id=case.pk,
-        jurisdictions=[case.lead_desk.authority.jurisdiction_id],
-        data={"demo": True},
-        now=when,
+    platform = items[0].platform
+    orders.order_acknowledge(
+        order=order, platform=platform, now=at + timedelta(hours=4, minutes=25)
     )
+    if status == CaseStatus.ACTION:
+        return
+    removed = at + timedelta(hours=9)
+    orders.order_report_removals(
+        order=order,
+        platform=platform,
+        removals=[
+            orders.RemovalInput(item_id=i.pk, outcome="removed", happened_at=removed) for i in items
+        ],
+        now=removed,
+    )
+    for item in items:
+        orders.item_verify_removal(
+            item=item, officer=officer, removed=True, now=at + timedelta(hours=11)
+        )
+    if status == CaseStatus.CLOSED:
+        triage.case_close(case=fresh(), officer=officer, now=at + timedelta(hours=12))
 
 
 def print_logins(out) -> None:

@@ -130,3 +130,18 @@ def test_seal_export_and_offline_verification(evidence_officer, package, receive
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert len(b64url_decode(key.public_key)) == 32
+
+
+def test_images_get_a_pdq_hash_when_the_extra_is_installed(evidence_officer, package):
+    try:
+        import pdqhash  # noqa: F401
+    except ImportError:
+        from tests.conftest import service_unavailable
+
+        service_unavailable("the optional pdqhash extra is not installed")
+    client = login(evidence_officer)
+    upload(client, package, synthetic_png(128, 128, seed=3))
+    item = EvidenceItem.objects.get()
+    assert len(item.pdq) == 64 and int(item.pdq, 16) != 0
+    upload(client, package, b"log line (synthetic)\n" * 10, name="run.log")
+    assert EvidenceItem.objects.get(content_type="text/plain").pdq == ""  # not an image

@@ -178,6 +178,8 @@ def signing_secret(notification: Notification) -> str:
 
 
 def _send_webhook(notification: Notification, now: datetime) -> Outcome:
+    if not notification.recipient.startswith("https://") and not settings.WEBHOOK_ALLOW_HTTP:
+        return Outcome(False, error="Webhook URLs must use https.")
     secret = signing_secret(notification)
     if not secret:
         return Outcome(False, error="No webhook signing secret is configured for this receiver.")

@@ -72,9 +72,11 @@ def _deactivated(sender, instance, **_kwargs):
 
 @receiver(user_locked_out)
 def _locked_out(sender, request=None, username=None, ip_address=None, **_kwargs):
+    named = User.objects.filter(username=username or "").select_related("authority").first()
     audit_record(
         action="auth.locked_out",
         actor=f"anonymous:{(username or '')[:100]}",
+        jurisdictions=[named.jurisdiction_code if named else None],
         ip=ip_address,
         data={"username": (username or "")[:100]},
     )

@@ -6,7 +6,9 @@ import io
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import otp
 from .audit import audit_record
-from .models import UserSession
+from .models import TOTPDevice, UserSession
 from .security import sessions_end
 
 
@@ -29,6 +31,28 @@ def _next(request) -> str:
     )
 
 
+FAILURES = "otp_failures"
+
+
+def _count_failure(request):
+    """Wrong codes are limited like wrong passwords: after the limit the session ends
+    and the account must sign in again (where axes counts the password attempts)."""
+    failures = request.session.get(FAILURES, 0) + 1
+    request.session[FAILURES] = failures
+    if failures < settings.AXES_FAILURE_LIMIT:
+        return None
+    user = request.user
+    audit_record(
+        action="auth.second_factor_locked",
+        actor=user,
+        jurisdictions=[user.jurisdiction_code],
+        data={"failures": failures},
+    )
+    logout(request)
+    messages.error(request, _("Too many wrong codes: sign in again."))
+    return redirect(settings.LOGIN_URL)
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -37,6 +61,8 @@ def second_factor_setup(request):
         return redirect("second-factor")
     if request.method == "POST":
         codes = otp.device_confirm(user=request.user, code=request.POST.get("code", ""))
+        if codes is None and (locked := _count_failure(request)) is not None:
+            return locked
         if codes is not None:
             otp.mark_verified(request)
             return render(
@@ -47,7 +73,11 @@ def second_factor_setup(request):
         messages.error(
             request, _("That code is not right; check your device's clock and try again.")
         )
-    device = otp.device_start(request.user) if request.method == "GET" else request.user.totp_device
+    device = (
+        TOTPDevice.objects.filter(user=request.user, confirmed_at__isnull=True).first()
+        if request.method == "POST"
+        else None
+    ) or otp.device_start(request.user)
     uri = otp.provisioning_uri(request.user, device.secret)
     svg = io.BytesIO()
     qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage).save(svg)
@@ -85,6 +115,8 @@ def second_factor(request):
             actor=request.user,
             jurisdictions=[request.user.jurisdiction_code],
         )
+        if (locked := _count_failure(request)) is not None:
+            return locked
         messages.error(request, _("That code is not right."))
     return render(
         request,
@@ -109,11 +141,15 @@ def sessions(request):
 @login_required
 @require_POST
 def session_end(request):
-    key = request.POST.get("session_key")
-    if key == "others":
+    target = request.POST.get("session")
+    if target == "others":
         ended = sessions_end(user=request.user, keep=request.session.session_key)
     else:
-        ended = sessions_end(user=request.user, session_key=key)
+        # By the record's id, never its session key: keys are credentials.
+        record = UserSession.objects.filter(
+            user=request.user, pk=target if (target or "").isdigit() else None
+        ).first()
+        ended = sessions_end(user=request.user, session_key=record.session_key) if record else 0
     audit_record(action="auth.sessions_ended", actor=request.user, data={"count": ended})
     messages.success(request, _("%(n)d sessions ended.") % {"n": ended})
     return redirect("sessions")

@@ -251,6 +251,8 @@ ESCALATION_INTERVAL_MINUTES = env.int("ESCALATION_INTERVAL_MINUTES", default=240
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 NOTIFICATION_BACKOFF_SECONDS = env.float("NOTIFICATION_BACKOFF_SECONDS", default=30.0)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Plain-http webhook receivers: only for development and tests (production forbids them).
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=True)
 # Bulk CSV intake: larger files are refused; files over INLINE_ROWS go to a worker.
 BULK_IMPORT_MAX_BYTES = env.int("BULK_IMPORT_MAX_BYTES", default=50 * 2**20)
 BULK_IMPORT_MAX_ROWS = env.int("BULK_IMPORT_MAX_ROWS", default=200_000)

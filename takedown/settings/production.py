@@ -29,7 +29,13 @@ if _missing:
     )
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long.")
+if "change-me" in SECRET_KEY or "change-me" in TAKEDOWN_KEKS:
+    raise ImproperlyConfigured(
+        "SECRET_KEY or TAKEDOWN_KEKS is still the .env.example placeholder: generate real ones."
+    )
 
+# Webhooks only over TLS in production.
+WEBHOOK_ALLOW_HTTP = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

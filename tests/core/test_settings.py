@@ -35,9 +35,24 @@ def test_production_refuses_to_start_without_its_secrets():
         assert name in result.stderr
 
 
+def _real_secrets() -> dict[str, str]:
+    import secrets
+
+    from takedown.core.crypto import generate_kek_spec
+
+    return {"SECRET_KEY": secrets.token_urlsafe(64), "TAKEDOWN_KEKS": generate_kek_spec("t1")}
+
+
 def test_production_passes_the_deployment_check_with_env_example():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_env_example())
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**_env_example(), **_real_secrets()}
+    )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_production_refuses_the_example_placeholders():
+    result = _manage("check", env=_env_example())
+    assert result.returncode != 0 and "placeholder" in result.stderr
 
 
 def test_a_fresh_embedded_install_migrates_and_seeds(tmp_path):

@@ -16,7 +16,7 @@ from takedown.core.security import step_up_required
 from .choices import MLAStatus
 from .forms import HandoverForm, MLAForm, MLAResponseForm, VictimNoticeForm, apply_service_error
 from .models import VictimMessage
-from .selectors import case_get_for_user, mla_requests_for
+from .selectors import case_get_for_user, case_list_for_user, mla_requests_for
 from .services import cooperation
 
 
@@ -248,7 +248,12 @@ def victims(request, reference: str):
 @require_POST
 @step_up_required
 def victim_message_review(request, pk: int):
-    message = get_object_or_404(VictimMessage.objects.select_related("notice__case"), pk=pk)
+    message = get_object_or_404(  # 404, not 403: no hint that an id exists elsewhere
+        VictimMessage.objects.select_related("notice__case").filter(
+            notice__case__in=case_list_for_user(user=request.user).values("id")
+        ),
+        pk=pk,
+    )
     if not cooperation.may_see_victims(request.user, message.notice.case):
         raise DjangoPermissionDenied
     try:

@@ -3,6 +3,7 @@ for staff, as a page with a chart, CSV and JSON."""
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -67,9 +68,10 @@ def public_report(request):
     return _respond(request, report, {"period": period}, full=False)
 
 
+@login_required
 @require_GET
 def full_report(request):
-    if not request.user.is_authenticated or not any(request.user.has_role(r) for r in STAFF_ROLES):
+    if not any(request.user.has_role(r) for r in STAFF_ROLES):
         raise DjangoPermissionDenied
     report, period, error = _report(request, full=True)
     if error:

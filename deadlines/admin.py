@@ -54,7 +54,7 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "id",
         "event_type",
         "channel",
-        "recipient",
+        "shown_recipient",
         "status",
         "attempts",
         "next_attempt_at",
@@ -64,7 +64,9 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("status", "channel")
     search_fields = ("=event_type", "=dedupe_key")
-    # The payload is the message itself, which for a victim notice is victim data.
-    exclude = ("payload",)
+    # The payload is the message itself and, for a victim notice, the recipient is the
+    # victim's address: both are victim data.
+    exclude = ("payload", "recipient")
+    readonly_fields = ("shown_recipient",)
     show_full_result_count = False
     inlines = (DeliveryAttemptInline,)

@@ -212,7 +212,16 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.event_type} → {self.recipient} ({self.status})"
+        return f"{self.event_type} → {self.shown_recipient} ({self.status})"
+
+    @property
+    def shown_recipient(self) -> str:
+        """Victims' addresses are victim data: operators see that there is one, not what."""
+        return (
+            "(victim contact: restricted)"
+            if self.event_type.startswith("victim.")
+            else self.recipient
+        )
 
 
 class DeliveryAttempt(models.Model):

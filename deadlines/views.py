@@ -27,6 +27,8 @@ _registry.register(DeadlineCollector())
 def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus text format. With METRICS_TOKEN set, a matching bearer token is needed."""
     token = getattr(settings, "METRICS_TOKEN", "")
+    if not token and settings.METRICS_REQUIRE_TOKEN:
+        return HttpResponse(status=404)  # production: no token configured, no metrics
     if token:
         presented = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         if not hmac.compare_digest(presented.encode(), token.encode()):

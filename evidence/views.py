@@ -53,6 +53,9 @@ def _package(request, reference: str) -> EvidencePackage:
 
 
 def _error(request, error: ApplicationError) -> None:
+    """Show a refused act; a refusal of the right to act is a 403, not a message."""
+    if error.status == 403:
+        raise DjangoPermissionDenied(error.detail) from error
     fields = "; ".join(
         f"{k}: {' '.join(map(str, v))}" for k, v in error.fields.items() if isinstance(v, list)
     )
@@ -123,14 +126,23 @@ def package_detail(request, reference: str):
 @csrf_exempt  # checked below, once the handler that encrypts the upload is in place
 @require_POST
 def upload(request, reference: str):
+    # Who may upload is settled before the body is read: a refused upload stores nothing.
+    package = _package(request, reference)
+    if not services.may_handle(request.user, package):
+        raise DjangoPermissionDenied
+    if package.status != "draft":
+        messages.error(
+            request, _("A sealed package cannot change: put new material in a follow-up package.")
+        )
+        return redirect("evidence:package", reference=reference)
     handler = EncryptingUploadHandler(request)
     request.upload_handlers = [handler]
-    return _upload(request, reference, handler)
+    return _upload(request, package, handler)
 
 
 @csrf_protect
-def _upload(request, reference, handler):
-    package = _package(request, reference)
+def _upload(request, package, handler):
+    reference = package.reference
     upload = request.FILES.get("file")
     if handler.errors or not isinstance(upload, EncryptedUpload):
         messages.error(request, " ".join(handler.errors) or _("Choose a file to upload."))

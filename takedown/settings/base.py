@@ -269,6 +269,7 @@ TRANSPARENCY_MIN_CELL = env.int("TRANSPARENCY_MIN_CELL", default=5)
 PDQ_MATCH_DISTANCE = env.int("PDQ_MATCH_DISTANCE", default=31)
 # When set, /metrics needs "Authorization: Bearer <METRICS_TOKEN>".
 METRICS_TOKEN = env_secret("METRICS_TOKEN", default="")
+METRICS_REQUIRE_TOKEN = False  # production: True
 
 # --- Key encryption ------------------------------------------------------------
 # TAKEDOWN_KEKS: "kid:base64url-32-bytes,kid2:..." — the first one encrypts, every

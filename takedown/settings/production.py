@@ -34,6 +34,8 @@ if "change-me" in SECRET_KEY or "change-me" in TAKEDOWN_KEKS:
         "SECRET_KEY or TAKEDOWN_KEKS is still the .env.example placeholder: generate real ones."
     )
 
+# /metrics answers only with its bearer token.
+METRICS_REQUIRE_TOKEN = True
 # Webhooks only over TLS in production.
 WEBHOOK_ALLOW_HTTP = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -18,6 +18,14 @@ BENCHMARKS = {
         "bench.bench_queue",
         "the triage queue at 1,000 and 100,000 open cases: p50/p95, queries, EXPLAIN",
     ),
+    "acknowledge": (
+        "bench.bench_acknowledge",
+        "POST …/acknowledge/ under 50 concurrent clients on gunicorn vs a bare DRF write",
+    ),
+    "evidence": (
+        "bench.bench_evidence",
+        "encrypting and storing a 1 GiB evidence file vs raw AESGCM; memory; verifying an export",
+    ),
 }
 
 

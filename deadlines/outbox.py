@@ -237,7 +237,9 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
         outcome = Outcome(False, error=f"{type(exc).__name__}: {exc}"[:1000])
     elapsed_ms = int((time.monotonic() - started) * 1000)
     with transaction.atomic():
-        notification = Notification.objects.select_for_update().get(pk=notification_id)
+        notification = Notification.objects.select_for_update(of=("self",), no_key=True).get(
+            pk=notification_id
+        )
         DeliveryAttempt.objects.create(
             notification=notification,
             attempted_at=now,

@@ -201,7 +201,7 @@ def running_deadline(*, subject: models.Model, kind: DeadlineKind) -> Deadline |
             kind=kind,
             state__in=RUNNING,
         )
-        .select_for_update()
+        .select_for_update(of=("self",), no_key=True)
         .first()
     )
 
@@ -218,7 +218,7 @@ def deadline_meet(
     now = now or timezone.now()
     with transaction.atomic():
         deadline = (
-            Deadline.objects.select_for_update()
+            Deadline.objects.select_for_update(of=("self",), no_key=True)
             .filter(
                 UNFINISHED,
                 subject_type=ContentType.objects.get_for_model(subject),
@@ -261,7 +261,9 @@ def deadline_cancel(
         filters["kind"] = kind
     cancelled = []
     with transaction.atomic():
-        for deadline in Deadline.objects.select_for_update().filter(UNFINISHED, **filters):
+        for deadline in Deadline.objects.select_for_update(of=("self",), no_key=True).filter(
+            UNFINISHED, **filters
+        ):
             _close_open_pause(deadline, now)
             if deadline.state != DeadlineState.MISSED:
                 deadline.state = DeadlineState.CANCELLED
@@ -279,7 +281,7 @@ def deadline_pause(
     """A clock stop: keep the time left, stop warning and escalating."""
     now = now or timezone.now()
     with transaction.atomic():
-        deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        deadline = Deadline.objects.select_for_update(of=("self",), no_key=True).get(pk=deadline.pk)
         if deadline.state == DeadlineState.PAUSED:
             return deadline  # already stopped: a second question does not stop it twice
         if deadline.state != DeadlineState.OPEN:
@@ -299,7 +301,7 @@ def deadline_resume(*, deadline: Deadline, now: datetime | None = None, actor=No
     """Restart a stopped clock with exactly the time it had left."""
     now = now or timezone.now()
     with transaction.atomic():
-        deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        deadline = Deadline.objects.select_for_update(of=("self",), no_key=True).get(pk=deadline.pk)
         if deadline.state != DeadlineState.PAUSED:
             return deadline
         pause = deadline.pauses.get(ended_at__isnull=True)
@@ -374,7 +376,9 @@ def sweep_due(*, now: datetime | None = None, limit: int = 1000) -> SweepResult:
                         if not claimed:
                             continue
                         result.checked += 1
-                        deadline = Deadline.objects.select_for_update().get(pk=deadline_id)
+                        deadline = Deadline.objects.select_for_update(
+                            of=("self",), no_key=True
+                        ).get(pk=deadline_id)
                         _check(deadline, now, result, rosters)
                 except Exception:
                     logger.exception("deadline sweep failed for deadline %s", deadline_id)

@@ -114,7 +114,9 @@ def custody_record(
     appends cannot fork it). Call inside the transaction of what it records."""
     now = now or timezone.now()
     with transaction.atomic():
-        EvidencePackage.objects.select_for_update().filter(pk=package.pk).exists()
+        EvidencePackage.objects.select_for_update(of=("self",), no_key=True).only("pk").get(
+            pk=package.pk
+        )
         last = package.custody_events.order_by("-sequence").values_list("sequence", "hash").first()
         sequence, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
         event = CustodyEvent(
@@ -217,7 +219,9 @@ def package_update(
 ) -> EvidencePackage:
     now = now or timezone.now()
     with transaction.atomic():
-        package = EvidencePackage.objects.select_for_update().get(pk=package.pk)
+        package = EvidencePackage.objects.select_for_update(of=("self",), no_key=True).get(
+            pk=package.pk
+        )
         _require_draft(package)
         if not may_handle(officer, package):
             raise PermissionDenied(_("Only officers of the case's desks can change evidence."))
@@ -271,7 +275,9 @@ def item_record(
     """Record a file the upload handler has encrypted into storage, with its custody event."""
     now = now or timezone.now()
     with transaction.atomic():
-        package = EvidencePackage.objects.select_for_update().get(pk=package.pk)
+        package = EvidencePackage.objects.select_for_update(of=("self",), no_key=True).get(
+            pk=package.pk
+        )
         _require_draft(package)
         if not may_handle(officer, package):
             raise PermissionDenied(_("Only officers of the case's desks can add evidence."))
@@ -436,7 +442,7 @@ def package_seal(
     now = now or timezone.now()
     with transaction.atomic():
         package = (
-            EvidencePackage.objects.select_for_update()
+            EvidencePackage.objects.select_for_update(of=("self",), no_key=True)
             .select_related("case", "collecting_authority")
             .get(pk=package.pk)
         )
@@ -507,7 +513,9 @@ def package_transfer(
 ) -> EvidencePackage:
     now = now or timezone.now()
     with transaction.atomic():
-        package = EvidencePackage.objects.select_for_update().get(pk=package.pk)
+        package = EvidencePackage.objects.select_for_update(of=("self",), no_key=True).get(
+            pk=package.pk
+        )
         if package.status == PackageStatus.DRAFT:
             raise InvalidTransition(_("Seal the package before transferring it."))
         if not may_handle(officer, package):
@@ -544,7 +552,9 @@ def package_receive(
         if (p := item_check(i))
     ]
     with transaction.atomic():
-        package = EvidencePackage.objects.select_for_update().get(pk=package.pk)
+        package = EvidencePackage.objects.select_for_update(of=("self",), no_key=True).get(
+            pk=package.pk
+        )
         if package.status != PackageStatus.SHARED:
             raise InvalidTransition(_("Only a transferred package can be received."))
         transfer = (
@@ -589,7 +599,9 @@ def package_purge(
     the chain's last event, and the case shows it as a certificate."""
     now = now or timezone.now()
     with transaction.atomic():
-        package = EvidencePackage.objects.select_for_update().get(pk=package.pk)
+        package = EvidencePackage.objects.select_for_update(of=("self",), no_key=True).get(
+            pk=package.pk
+        )
         if package.legal_hold or package.purged_at is not None:
             raise InvalidTransition(
                 _("A package under legal hold, or already purged, is not purged.")

@@ -155,7 +155,7 @@ def mla_send(*, request: MLARequest, actor: User, now: datetime | None = None) -
     now = now or timezone.now()
     with transaction.atomic():
         request = (
-            MLARequest.objects.select_for_update()
+            MLARequest.objects.select_for_update(of=("self",), no_key=True)
             .select_related("requesting_authority", "requested_authority__jurisdiction")
             .get(pk=request.pk)
         )
@@ -223,7 +223,7 @@ def mla_respond(
         )
     with transaction.atomic():
         request = (
-            MLARequest.objects.select_for_update()
+            MLARequest.objects.select_for_update(of=("self",), no_key=True)
             .select_related("requesting_authority", "requested_authority")
             .get(pk=request.pk)
         )
@@ -264,7 +264,7 @@ def mla_reply(
     if not text.strip():
         raise ValidationFailed(fields={"text": [_("Write the reply.")]})
     with transaction.atomic():
-        request = MLARequest.objects.select_for_update().get(pk=request.pk)
+        request = MLARequest.objects.select_for_update(of=("self",), no_key=True).get(pk=request.pk)
         if request.status != MLAStatus.INFO_REQUESTED:
             raise InvalidTransition(_("No information was requested."))
         if requester.authority_id != request.requesting_authority_id:
@@ -293,7 +293,7 @@ def mla_withdraw(
 ) -> MLARequest:
     now = now or timezone.now()
     with transaction.atomic():
-        request = MLARequest.objects.select_for_update().get(pk=request.pk)
+        request = MLARequest.objects.select_for_update(of=("self",), no_key=True).get(pk=request.pk)
         if request.status not in (MLAStatus.DRAFT, *ACTIVE_MLA):
             raise InvalidTransition(_("This request is closed."))
         if requester.authority_id != request.requesting_authority_id:
@@ -316,7 +316,7 @@ def case_handover(
     if not reason.strip():
         raise ValidationFailed(fields={"reason": [_("Say why the lead changes.")]})
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",), no_key=True).get(pk=case.pk)
         if case.lead_desk_id not in desk_ids_for(officer) or not officer.has_role(
             Role.LIAISON_OFFICER
         ):
@@ -520,7 +520,7 @@ def victim_message_review(
     now = now or timezone.now()
     with transaction.atomic():
         message = (
-            VictimMessage.objects.select_for_update()
+            VictimMessage.objects.select_for_update(of=("self",), no_key=True)
             .select_related("notice__case")
             .get(pk=message.pk)
         )

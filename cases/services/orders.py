@@ -203,7 +203,7 @@ def order_issue(
     fields.check()
     with transaction.atomic():
         request = (
-            OrderRequest.objects.select_for_update()
+            OrderRequest.objects.select_for_update(of=("self",), no_key=True)
             .select_related(
                 "case__lead_desk__authority",
                 "authority__jurisdiction",
@@ -214,7 +214,7 @@ def order_issue(
         _require_prosecutor_of(prosecutor, request)
         if request.status != OrderRequestStatus.OPEN:
             raise InvalidTransition(_("This request has already been handled."))
-        requested = list(request.items.select_for_update())
+        requested = list(request.items.select_for_update(of=("self",), no_key=True))
         chosen = (
             requested if items is None else [i for i in requested if i.pk in {x.pk for x in items}]
         )
@@ -433,7 +433,7 @@ def order_amend(
 
 def _lock(order: TakedownOrder) -> TakedownOrder:
     return (
-        TakedownOrder.objects.select_for_update()
+        TakedownOrder.objects.select_for_update(of=("self",), no_key=True)
         .select_related("issuing_authority", "platform", "case__lead_desk__authority")
         .get(pk=order.pk)
     )
@@ -501,7 +501,7 @@ def order_report_removals(
             raise InvalidTransition(
                 _("The order is %(s)s: no removals can be reported.") % {"s": order.status}
             )
-        items = {item.pk: item for item in order.items.select_for_update()}
+        items = {item.pk: item for item in order.items.select_for_update(of=("self",), no_key=True)}
         known_codes = set(Jurisdiction.objects.values_list("code", flat=True))
         reported = set(
             PlatformResponse.objects.filter(order=order, kind=ResponseKind.OUTCOME).values_list(
@@ -702,7 +702,9 @@ def order_object(
 
 
 def _open_response(response: PlatformResponse, kind: str) -> PlatformResponse:
-    response = PlatformResponse.objects.select_for_update().get(pk=response.pk)
+    response = PlatformResponse.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=response.pk
+    )
     if response.kind != kind or response.answered_at is not None:
         raise InvalidTransition(_("This has already been answered."))
     return response
@@ -815,7 +817,11 @@ def item_verify_removal(
 
     now = now or timezone.now()
     with transaction.atomic():
-        item = ReportedItem.objects.select_for_update().select_related("case").get(pk=item.pk)
+        item = (
+            ReportedItem.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("case")
+            .get(pk=item.pk)
+        )
         if not user_may_act_on(user=officer, case=item.case):
             raise PermissionDenied(_("Only officers of the case's desks can verify."))
         if item.status not in (ItemStatus.REMOVED, ItemStatus.DISABLED, ItemStatus.NOT_FOUND):
@@ -835,7 +841,7 @@ def item_verify_removal(
         for order in item.orders.filter(status=OrderStatus.COMPLETED):
             if not order.items.exclude(status=ItemStatus.VERIFIED_REMOVED).exists():
                 deadline_meet(subject=order, kind=DeadlineKind.VERIFICATION, now=now, actor=officer)
-        case = Case.objects.select_for_update().get(pk=item.case_id)
+        case = Case.objects.select_for_update(of=("self",), no_key=True).get(pk=item.case_id)
         if (
             case.status == CaseStatus.ACTION
             and not case.items.exclude(status=ItemStatus.VERIFIED_REMOVED).exists()

@@ -57,7 +57,11 @@ def _lock(case: Case, *, officer: User, expected_version: int | None) -> Case:
     the officer loaded it; bump its version."""
     if not user_may_act_on(user=officer, case=case):
         raise PermissionDenied(_("Only officers of the case's desks can act on it."))
-    locked = Case.objects.select_for_update().select_related("lead_desk__authority").get(pk=case.pk)
+    locked = (
+        Case.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("lead_desk__authority")
+        .get(pk=case.pk)
+    )
     if expected_version is not None and locked.version != expected_version:
         raise Conflict(
             _(
@@ -303,7 +307,7 @@ def _move_clocks(merged: Case, survivor: Case, officer: User, now: datetime) -> 
     survivor's desk and assignee; where the survivor has the same clock, the one due
     first binds and the other is cancelled."""
     case_type = ContentType.objects.get_for_model(Case)
-    for deadline in Deadline.objects.select_for_update().filter(
+    for deadline in Deadline.objects.select_for_update(of=("self",), no_key=True).filter(
         UNFINISHED, subject_type=case_type, subject_id=merged.pk
     ):
         twin = Deadline.objects.filter(
@@ -433,7 +437,11 @@ def order_request_create(
                 _("The assessment found the material not illegal: no order can be requested.")
             )
         wanted = {item.pk for item in items}
-        chosen = list(case.items.select_for_update().filter(pk__in=wanted, platform=platform))
+        chosen = list(
+            case.items.select_for_update(of=("self",), no_key=True).filter(
+                pk__in=wanted, platform=platform
+            )
+        )
         if not chosen or len(chosen) != len(wanted):
             raise ValidationFailed(
                 fields={"items": [_("Choose items of this case on that platform.")]}

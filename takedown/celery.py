@@ -42,6 +42,11 @@ def _schedule(sender, **_kwargs):
             "task": "evidence.tasks.purge_expired_evidence",
             "schedule": crontab(hour=3, minute=15),
         },
+        # Daily at 04:00 UTC: forget Idempotency-Keys older than seven days.
+        "purge-idempotency-records": {
+            "task": "takedown.core.tasks.purge_idempotency_records",
+            "schedule": crontab(hour=4, minute=0),
+        },
         # Daily at 02:30 UTC: recompute the audit chain and record the verdict.
         "verify-audit-chain": {
             "task": "takedown.core.tasks.verify_audit_chain",

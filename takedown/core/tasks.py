@@ -11,3 +11,18 @@ def verify_audit_chain() -> dict:
     verdict = {"checked": checked, "intact": broken is None, "broken": str(broken or "")}
     audit_record(action="audit.chain_verified", data=verdict)
     return verdict
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def purge_idempotency_records() -> int:
+    """Daily: Idempotency-Keys are honoured for seven days (a client's retry window)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .models import IdempotencyRecord
+
+    deleted, _ = IdempotencyRecord.objects.filter(
+        created_at__lt=timezone.now() - timedelta(days=7)
+    ).delete()
+    return deleted

@@ -34,3 +34,21 @@ def test_every_response_carries_a_request_id(client):
     assert response["X-Request-ID"] == "abc-123"
     generated = client.get("/healthz", HTTP_X_REQUEST_ID="bad id with spaces")["X-Request-ID"]
     assert generated != "bad id with spaces" and len(generated) == 32
+
+
+@pytest.mark.django_db
+def test_idempotency_records_are_kept_seven_days():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from takedown.core.models import IdempotencyRecord
+    from takedown.core.tasks import purge_idempotency_records
+
+    old = IdempotencyRecord.objects.create(owner="platform:x", key="old", request_hash="h")
+    IdempotencyRecord.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=8)
+    )
+    IdempotencyRecord.objects.create(owner="platform:x", key="new", request_hash="h")
+    assert purge_idempotency_records() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]

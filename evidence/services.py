@@ -59,6 +59,18 @@ REQUIRED_FIELDS = (
 )
 
 
+def _audit(action: str, *, actor: User, obj, case_id: int, now, **data) -> None:
+    audit_record(
+        action=f"evidence.{action}",
+        actor=actor,
+        obj=obj,
+        case_id=case_id,
+        jurisdictions=[actor.jurisdiction_code],
+        data=data,
+        now=now,
+    )
+
+
 def evidence_storage():
     return storages["evidence"]
 
@@ -202,14 +214,13 @@ def package_create(
             **template,
         )
         package.save()
-        audit_record(
-            action="evidence.package_created",
+        _audit(
+            "package_created",
             actor=officer,
             obj=package,
             case_id=case.pk,
-            jurisdictions=[officer.jurisdiction_code],
-            data={"reference": package.reference},
             now=now,
+            reference=package.reference,
         )
     return package
 
@@ -231,14 +242,13 @@ def package_update(
             setattr(package, name, value)
         package.full_clean(exclude=["case", "created_by", "collecting_authority"])
         package.save()
-        audit_record(
-            action="evidence.package_updated",
+        _audit(
+            "package_updated",
             actor=officer,
             obj=package,
             case_id=package.case_id,
-            jurisdictions=[officer.jurisdiction_code],
-            data={"fields": sorted(template)},
             now=now,
+            fields=sorted(template),
         )
     return package
 
@@ -370,27 +380,20 @@ def item_open_for_reading(
                 reason=_("Refused: the stored file does not match its digest"),
                 details={"ok": False, "problem": problem},
             )
-            audit_record(
-                action="evidence.integrity_failure",
+            _audit(
+                "integrity_failure",
                 actor=user,
                 obj=item,
                 case_id=package.case_id,
-                jurisdictions=[user.jurisdiction_code],
-                data={"problem": problem},
                 now=now,
+                problem=problem,
             )
         else:
             custody_record(
                 package=package, action=action, actor=user, item=item, reason=reason, now=now
             )
-            audit_record(
-                action=f"evidence.{action}",
-                actor=user,
-                obj=item,
-                case_id=package.case_id,
-                jurisdictions=[user.jurisdiction_code],
-                data={"reason": reason},
-                now=now,
+            _audit(
+                f"{action}", actor=user, obj=item, case_id=package.case_id, now=now, reason=reason
             )
     if problem is not None:
         raise crypto.EvidenceIntegrityError(problem)
@@ -480,14 +483,13 @@ def package_seal(
                 "manifest_sha256": hashlib.sha256(canonical_json(manifest)).hexdigest(),
             },
         )
-        audit_record(
-            action="evidence.sealed",
+        _audit(
+            "sealed",
             actor=officer,
             obj=package,
             case_id=package.case_id,
-            jurisdictions=[officer.jurisdiction_code],
-            data={"key_id": signature.key_id},
             now=now,
+            key_id=signature.key_id,
         )
     return package
 

@@ -7,14 +7,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import Q
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.selectors import case_get_for_user, case_list_for_user
+from cases.selectors import case_get_for_user
 from takedown.core.audit import audit_record
 from takedown.core.choices import Role
 from takedown.core.errors import ApplicationError
@@ -26,21 +25,8 @@ from .crypto import EvidenceIntegrityError
 from .exports import EXTENSIONS, package_export
 from .forms import ExportForm, PackageForm, ReasonForm, TransferForm
 from .models import EvidenceItem, EvidencePackage
+from .selectors import packages_for
 from .uploads import EncryptedUpload, EncryptingUploadHandler
-
-
-def packages_for(user):
-    """Officers: packages of their desks' cases. Auditors: those of the jurisdictions
-    they oversee (the chain only, never content)."""
-    if user.has_role(Role.LIAISON_OFFICER):
-        return EvidencePackage.objects.filter(case__in=case_list_for_user(user=user).values("id"))
-    if user.has_role(Role.AUDITOR) and user.jurisdiction_code:
-        code = user.jurisdiction_code
-        return EvidencePackage.objects.filter(
-            Q(case__lead_desk__authority__jurisdiction=code)
-            | Q(collecting_authority__jurisdiction=code)
-        )
-    return EvidencePackage.objects.none()
 
 
 def _package(request, reference: str) -> EvidencePackage:

@@ -16,7 +16,11 @@ class ItemInputSerializer(serializers.Serializer):
 
 
 class ReportInputSerializer(serializers.Serializer):
-    source = serializers.ChoiceField(choices=ReportSource.choices)
+    source = serializers.ChoiceField(
+        choices=ReportSource.choices,
+        required=False,
+        help_text="Required for intake partners; a platform's report is always a self-report.",
+    )
     reporting_jurisdiction = serializers.CharField(max_length=2)
     acute = serializers.BooleanField(default=False)
     summary = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")

@@ -21,6 +21,7 @@ from liaison.api.throttling import PartnerThrottle
 from liaison.models import Platform
 from takedown.core.api.idempotency import idempotent
 from takedown.core.choices import STAFF_ROLES, Role
+from takedown.core.errors import ValidationFailed
 
 from .serializers import (
     BulkImportInputSerializer,
@@ -92,8 +93,10 @@ class ReportListCreate(generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         source = (
-            ReportSource.PLATFORM_SELF_REPORT if client.platform is not None else data["source"]
+            ReportSource.PLATFORM_SELF_REPORT if client.platform is not None else data.get("source")
         )
+        if source is None:
+            raise ValidationFailed(fields={"source": ["This field is required."]})
         result = report_submit(
             data=ReportInput(
                 source=source,

@@ -306,3 +306,16 @@ def test_lost_or_interrupted_imports_are_recovered(
     assert job.status == "queued"
     assert bulk_import_run(job_id=job.pk).status == "done"
     assert ReportedItem.objects.count() == 2
+
+
+def test_a_platform_self_report_needs_no_source_but_a_partner_report_does(hotline, network):
+    payload = {
+        "reporting_jurisdiction": "NL",
+        "items": [{"url": "https://a-video.test/v/nosource"}],
+    }
+    platform = client_for(api_key_for(platform=network["platform_a"]))
+    assert platform.post("/api/v1/reports/", payload, format="json").status_code == 201
+    partner = client_for(api_key_for(partner=hotline)).post(
+        "/api/v1/reports/", payload, format="json"
+    )
+    assert partner.status_code == 400 and "source" in partner.json()["errors"]

@@ -343,7 +343,9 @@ def _seed_cases(rng, now, jurisdictions, desks, platforms, users) -> None:
                 platform = rng.choice(orderable if status in ACTED_ON else platforms)
             lead_code = platform.establishment_jurisdiction_id
             reporter = officer_of[rng.choice(["DE", "NL", "US"])]
-            received = now - timedelta(hours=rng.randint(1, 160))
+            # Far enough back that every step the demo replays lies in the past.
+            earliest = 1 if status == CaseStatus.NEW else 13
+            received = now - timedelta(hours=rng.randint(earliest, 160))
             items = []
             for _n in range(rng.randint(1, 3)):
                 item_no += 1
@@ -451,6 +453,13 @@ def _advance(case: Case, status: CaseStatus, officer, received, merge_into: Case
         order=order, platform=platform, now=at + timedelta(hours=4, minutes=25)
     )
     if status == CaseStatus.ACTION:
+        # One platform asks a question: the removal clock stops until the prosecutor answers.
+        orders.order_ask_clarification(
+            order=order,
+            platform=platform,
+            now=at + timedelta(hours=5),
+            question="Does the order cover the account's other uploads too? (demo)",
+        )
         return
     removed = at + timedelta(hours=9)
     orders.order_report_removals(

@@ -64,3 +64,15 @@ def test_seed_demo_is_refused_in_production():
         pytest.raises(CommandError, match="production"),
     ):
         call_command("seed_demo")
+
+
+def test_demo_history_lies_in_the_past():
+    from django.utils import timezone
+
+    from cases.models import TakedownOrder
+
+    call_command("seed_demo")
+    now = timezone.now()
+    assert TakedownOrder.objects.exists()
+    assert not TakedownOrder.objects.filter(issued_at__gt=now).exists()
+    assert not AuditEvent.objects.filter(occurred_at__gt=now).exists()

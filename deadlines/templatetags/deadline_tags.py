@@ -14,7 +14,7 @@ _LABELS = {
     policy.Standing.ON_TRACK: ("state-on-track", "✓", gettext_lazy("on track")),
     policy.Standing.AT_RISK: ("state-at-risk", "!", gettext_lazy("at risk")),
     policy.Standing.OVERDUE: ("state-overdue", "✕", gettext_lazy("overdue")),
-    policy.Standing.PAUSED: ("state-paused", "⏸", gettext_lazy("paused")),
+    policy.Standing.PAUSED: ("state-paused", "‖", gettext_lazy("paused")),
     policy.Standing.DONE: ("state-done", "✓", gettext_lazy("done")),
 }
 

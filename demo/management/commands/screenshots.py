@@ -11,8 +11,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.models import Case
+from cases.models import Case, TakedownOrder
 from demo.seed import DEMO_PASSWORD
+from takedown.core import otp
+from takedown.core.models import TOTPDevice
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -22,6 +24,20 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def _signed_in(browser, base: str, username: str):
+    """A page signed in through the real form: password, then the TOTP code."""
+    device = TOTPDevice.objects.get(user__username=username)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code from your app, or a recovery code").fill(otp.totp(device.secret))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"{base}/")
+    return page
 
 
 class Command(BaseCommand):
@@ -64,12 +80,7 @@ class Command(BaseCommand):
             Path(out).mkdir(parents=True, exist_ok=True)
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-                page = browser.new_page(viewport={"width": 1400, "height": 900})
-                page.goto(f"{base}/accounts/login/")
-                page.get_by_label("Username").fill(username)
-                page.get_by_label("Password").fill(DEMO_PASSWORD)
-                page.get_by_role("button", name="Sign in").click()
-                page.wait_for_url(f"{base}/")
+                page = _signed_in(browser, base, username)
                 page.goto(f"{base}/cases/")
                 page.keyboard.press("j")
                 page.screenshot(path=f"{out}/triage-queue.png", full_page=False)
@@ -77,6 +88,13 @@ class Command(BaseCommand):
                 page.screenshot(path=f"{out}/case-page.png", full_page=True)
                 page.goto(f"{base}/cases/board/")
                 page.screenshot(path=f"{out}/deadlines-board.png", full_page=True)
+                prosecutor = _signed_in(browser, base, "prosecutor.nl")
+                prosecutor.goto(f"{base}/orders/")
+                prosecutor.screenshot(path=f"{out}/prosecutor-queue.png", full_page=True)
+                order = TakedownOrder.objects.filter(issuing_authority__jurisdiction="NL").first()
+                if order is not None:
+                    prosecutor.goto(f"{base}/orders/{order.pk}/")
+                    prosecutor.screenshot(path=f"{out}/order.png", full_page=True)
                 browser.close()
         finally:
             server.terminate()

@@ -1,0 +1,68 @@
+"""axe-core on the pages people live in: no serious or critical violations (WCAG 2.2 AA)."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from cases.services import orders
+from liaison.choices import AuthorityKind
+from liaison.keys import authority_key_create
+from tests.browser.conftest import sign_in
+from tests.cases.factories import order_request_for
+from tests.liaison.factories import AuthorityFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def serious(page) -> list[str]:
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}
+        },
+    )
+    assert results.response["passes"], "axe-core did not run"
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_main_pages_have_no_serious_accessibility_violations(browser, live_server, actors, network):
+    authority = AuthorityFactory(jurisdiction=network["de"], kind=AuthorityKind.PROSECUTOR)
+    authority_key_create(authority=authority)
+    prosecutor = UserFactory(authority=authority, roles=["prosecutor"], email="p@example.org")
+    request = order_request_for(actors["owner"], "https://b-social.test/p/a11y")
+    order = orders.order_issue(
+        request=request,
+        prosecutor=prosecutor,
+        fields=orders.OrderFields(
+            kind="order",
+            legal_basis="Art. 3 (demo)",
+            reasons="Synthetic test",
+            contact_point="p@example.org",
+        ),
+    )
+
+    officer = browser.new_page()
+    sign_in(officer, live_server, actors["owner"].username)
+    pages = {
+        "triage queue": "/cases/",
+        "case page": f"/cases/{request.case.reference}/",
+        "deadlines board": "/cases/board/",
+        "new report": "/cases/new/",
+        "transparency": "/transparency/",
+    }
+    found = {}
+    for name, path in pages.items():
+        officer.goto(f"{live_server.url}{path}")
+        found[name] = serious(officer)
+    clerk = browser.new_page()
+    sign_in(clerk, live_server, prosecutor.username)
+    for name, path in {"prosecutor queue": "/orders/", "order": f"/orders/{order.pk}/"}.items():
+        clerk.goto(f"{live_server.url}{path}")
+        found[name] = serious(clerk)
+    login_page = browser.new_page()
+    login_page.goto(f"{live_server.url}/accounts/login/")
+    found["sign in"] = serious(login_page)
+    assert {name: v for name, v in found.items() if v} == {}

@@ -23,6 +23,7 @@ from cases.selectors import user_may_act_on
 from liaison import keys
 from liaison.models import Authority
 from takedown.core.audit import audit_record
+from takedown.core.choices import Role
 from takedown.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from takedown.core.models import User
 from takedown.core.references import allocate
@@ -640,3 +641,73 @@ def package_purge(
             now=now,
         )
     return package
+
+
+# --- Documents that answer an MLA request -----------------------------------------------
+
+
+def mla_document_add(
+    *,
+    mla,
+    responder: User,
+    file_id,
+    original_name: str,
+    storage_name: str,
+    content_type: str,
+    sealed: crypto.SealedFile,
+    now: datetime | None = None,
+) -> EvidenceItem:
+    """The requested desk answers with a document: it joins the case as a participant
+    (a coalition) and the document is evidence like any other — encrypted, hashed, in a
+    package of its authority that is linked to the request, with its custody chain."""
+    from cases.choices import MLAStatus, ParticipantRole
+    from cases.models import CaseParticipant
+    from cases.services.cooperation import mla_may_answer
+
+    now = now or timezone.now()
+    if not (responder.has_role(Role.LIAISON_OFFICER) and mla_may_answer(responder, mla)):
+        raise PermissionDenied(_("Only officers of the requested authority's desks add documents."))
+    if mla.status not in (MLAStatus.SENT, MLAStatus.ACCEPTED, MLAStatus.INFO_REQUESTED):
+        raise InvalidTransition(_("Documents are added while the request is open."))
+    desk = responder.desks.filter(authority=mla.requested_authority).order_by("id").first()
+    with transaction.atomic():
+        _participant, joined = CaseParticipant.objects.get_or_create(
+            case=mla.case,
+            desk=desk,
+            defaults={
+                "role": ParticipantRole.PARTICIPANT,
+                "joined_at": now,
+                "reason": _("Answering %(ref)s") % {"ref": mla.reference},
+            },
+        )
+        if joined:
+            audit_record(
+                action="case.desk_joined",
+                actor=responder,
+                obj=mla.case,
+                case_id=mla.case_id,
+                jurisdictions=[responder.jurisdiction_code],
+                data={"desk": desk.name, "mla": mla.reference},
+                now=now,
+            )
+        package = mla.evidence_packages.filter(
+            collecting_authority=mla.requested_authority, status=PackageStatus.DRAFT
+        ).first() or package_create(
+            case=mla.case,
+            officer=responder,
+            collecting_authority=mla.requested_authority,
+            collection_method=_("Produced in answer to %(ref)s") % {"ref": mla.reference},
+            legal_basis=mla.legal_basis,
+            now=now,
+        )
+        package.mla_requests.add(mla)
+        return item_record(
+            package=package,
+            officer=responder,
+            file_id=file_id,
+            original_name=original_name,
+            storage_name=storage_name,
+            content_type=content_type,
+            sealed=sealed,
+            now=now,
+        )

@@ -6,6 +6,7 @@ app_name = "evidence"
 urlpatterns = [
     path("cases/<str:reference>/new/", views.package_new, name="new"),
     path("files/<uuid:file_id>/download/", views.download, name="download"),
+    path("mla/<int:pk>/documents/", views.mla_document, name="mla-document"),
     path("<str:reference>/", views.package_detail, name="package"),
     path("<str:reference>/case-uco.json", views.case_uco, name="case-uco"),
     path("<str:reference>/upload/", views.upload, name="upload"),

@@ -323,3 +323,47 @@ def case_uco(request, reference: str):
     response["Content-Disposition"] = f'attachment; filename="{package.reference}-case-uco.json"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@csrf_exempt  # checked in _mla_document, once the encrypting handler is in place
+@require_POST
+def mla_document(request, pk: int):
+    """The requested desk attaches a document to its answer (stored as evidence)."""
+    from cases.selectors import mla_requests_for
+    from cases.services.cooperation import mla_may_answer
+
+    mla = get_object_or_404(mla_requests_for(user=request.user).select_related("case"), pk=pk)
+    if not (request.user.has_role(Role.LIAISON_OFFICER) and mla_may_answer(request.user, mla)):
+        raise DjangoPermissionDenied  # before the body is read: nothing is stored
+    handler = EncryptingUploadHandler(request)
+    request.upload_handlers = [handler]
+    return _mla_document(request, mla, handler)
+
+
+@csrf_protect
+def _mla_document(request, mla, handler):
+    upload = request.FILES.get("file")
+    if handler.errors or not isinstance(upload, EncryptedUpload):
+        messages.error(request, " ".join(handler.errors) or _("Choose a file to attach."))
+        return redirect("mla:detail", pk=mla.pk)
+    try:
+        services.mla_document_add(
+            mla=mla,
+            responder=request.user,
+            file_id=upload.file_id,
+            original_name=upload.name,
+            storage_name=upload.storage_name,
+            content_type=upload.content_type,
+            sealed=upload.sealed,
+        )
+    except ApplicationError as error:
+        services.evidence_storage().delete(upload.storage_name)
+        _error(request, error)
+    else:
+        messages.success(
+            request,
+            _("Document stored as evidence (encrypted), SHA-256 %(h)s.")
+            % {"h": upload.sealed.sha256},
+        )
+    return redirect("mla:detail", pk=mla.pk)

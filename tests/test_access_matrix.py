@@ -176,6 +176,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("mla:inbox",                   "GET"):    (LOGIN, 200,  200,   200,  200,   200,   LOGIN, LOGIN, LOGIN),
     ("mla:detail",                  "GET"):    (LOGIN, 200,  404,   404,  404,   404,   LOGIN, LOGIN, LOGIN),
     ("mla:action",                  "POST"):   (LOGIN, 302,  404,   404,  404,   404,   LOGIN, LOGIN, LOGIN),
+    ("evidence:mla-document",       "POST"):   (LOGIN, 403,  404,   404,  404,   404,   LOGIN, LOGIN, LOGIN),  # only the requested desk
     # --- Intake API: partners' and platforms' keys; each sees its own ------------------------------
     ("api-whoami",                  "GET"):    (401,   403,  403,   403,  403,   403,   200,   200,   200),
     ("api-reports",                 "GET"):    (401,   403,  403,   403,  403,   403,   200,   200,   200),
@@ -247,6 +248,7 @@ KWARGS = {
     "evidence:purge-certificate": lambda w: {"reference": w.purged_package.reference},
     "mla:detail": lambda w: {"pk": w.mla.pk},
     "mla:action": lambda w: {"pk": w.mla.pk, "action": "reply"},
+    "evidence:mla-document": lambda w: {"pk": w.mla.pk},
     "api-report": lambda w: {"pk": w.partner_report.pk},
     "api-import": lambda w: {"pk": w.partner_import.pk},
     "api-case": lambda w: {"reference": w.case.reference},
@@ -275,6 +277,7 @@ BODIES = {
     "evidence:export": lambda w: {"receiver": w.nl_police.pk, "reason": "access matrix"},
     "evidence:transfer": lambda w: {"to_authority": w.nl_police.pk, "reason": "access matrix"},
     "mla:action": lambda w: {"text": "access matrix"},
+    "evidence:mla-document": lambda w: {"file": SimpleUploadedFile("answer.csv", b"a,b\n1,2\n")},
 }
 FORM_API = {"api-reports-bulk"}
 

@@ -207,3 +207,32 @@ def test_only_lead_desk_officers_with_the_permission_see_victims(mla_case, victi
         cooperation.victim_notices_read(case=mla_case, officer=actors["colleague"])  # no permission
     assert len(cooperation.victim_notices_read(case=mla_case, officer=victim_officer)) == 1
     assert AuditEvent.objects.filter(action="victim.data_viewed", actor=victim_officer).count() == 1
+
+
+def test_the_requested_desk_answers_with_a_document_stored_as_evidence(mla_case, actors, network):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evidence.choices import CustodyAction
+    from evidence.models import EvidenceItem
+    from tests.conftest import login
+
+    request = cooperation.mla_send(request=draft(mla_case, actors, network), actor=actors["owner"])
+    nl = login(actors["outsider"])
+    # An outsider to the request cannot attach anything, and nothing is stored.
+    assert login(actors["colleague"]).post(
+        f"/evidence/mla/{request.pk}/documents/",
+        {"file": SimpleUploadedFile("records.csv", b"account,created\n1,2026-01-01\n")},
+    ).status_code in (403, 404)
+    response = nl.post(
+        f"/evidence/mla/{request.pk}/documents/",
+        {"file": SimpleUploadedFile("records.csv", b"account,created\nsynthetic-1,2026-01-01\n")},
+    )
+    assert response.status_code == 302
+    item = EvidenceItem.objects.get()
+    package = item.package
+    assert package.collecting_authority == network["desk_nl"].authority
+    assert list(package.mla_requests.all()) == [request]
+    assert mla_case.participants.filter(desk=network["desk_nl"]).exists()  # now a coalition
+    assert package.custody_events.get().action == CustodyAction.COLLECTED
+    page = login(actors["owner"]).get(f"/mla/{request.pk}/").content.decode()
+    assert package.reference in page

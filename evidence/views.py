@@ -128,13 +128,11 @@ def upload(request, reference: str):
 
 @csrf_protect
 def _upload(request, package, handler):
-    reference = package.reference
-    upload = request.FILES.get("file")
-    if handler.errors or not isinstance(upload, EncryptedUpload):
-        messages.error(request, " ".join(handler.errors) or _("Choose a file to upload."))
-        return redirect("evidence:package", reference=reference)
-    try:
-        services.item_record(
+    return _receive_upload(
+        request,
+        handler,
+        back=redirect("evidence:package", reference=package.reference),
+        record=lambda upload: services.item_record(
             package=package,
             officer=request.user,
             file_id=upload.file_id,
@@ -143,7 +141,18 @@ def _upload(request, package, handler):
             content_type=upload.content_type,
             sealed=upload.sealed,
             pdq=upload.pdq,
-        )
+        ),
+    )
+
+
+def _receive_upload(request, handler, *, record, back):
+    """After the encrypting handler read the body: record the stored file, or remove it."""
+    upload = request.FILES.get("file")
+    if handler.errors or not isinstance(upload, EncryptedUpload):
+        messages.error(request, " ".join(handler.errors) or _("Choose a file to upload."))
+        return back
+    try:
+        record(upload)
     except ApplicationError as error:
         services.evidence_storage().delete(upload.storage_name)
         _error(request, error)
@@ -151,7 +160,7 @@ def _upload(request, package, handler):
         messages.success(
             request, _("Stored encrypted: SHA-256 %(h)s.") % {"h": upload.sealed.sha256}
         )
-    return redirect("evidence:package", reference=reference)
+    return back
 
 
 @login_required
@@ -343,12 +352,11 @@ def mla_document(request, pk: int):
 
 @csrf_protect
 def _mla_document(request, mla, handler):
-    upload = request.FILES.get("file")
-    if handler.errors or not isinstance(upload, EncryptedUpload):
-        messages.error(request, " ".join(handler.errors) or _("Choose a file to attach."))
-        return redirect("mla:detail", pk=mla.pk)
-    try:
-        services.mla_document_add(
+    return _receive_upload(
+        request,
+        handler,
+        back=redirect("mla:detail", pk=mla.pk),
+        record=lambda upload: services.mla_document_add(
             mla=mla,
             responder=request.user,
             file_id=upload.file_id,
@@ -356,14 +364,5 @@ def _mla_document(request, mla, handler):
             storage_name=upload.storage_name,
             content_type=upload.content_type,
             sealed=upload.sealed,
-        )
-    except ApplicationError as error:
-        services.evidence_storage().delete(upload.storage_name)
-        _error(request, error)
-    else:
-        messages.success(
-            request,
-            _("Document stored as evidence (encrypted), SHA-256 %(h)s.")
-            % {"h": upload.sealed.sha256},
-        )
-    return redirect("mla:detail", pk=mla.pk)
+        ),
+    )

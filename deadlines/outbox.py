@@ -29,7 +29,7 @@ from django.utils import timezone
 from standardwebhooks import Webhook
 
 from liaison.models import Contact, Platform
-from takedown.core.audit import audit_record
+from takedown.core.audit import atomic, audit_record
 
 from .choices import NotificationChannel, NotificationStatus
 from .models import DeliveryAttempt, Escalation, Notification
@@ -78,7 +78,7 @@ def notification_enqueue(
     The dedupe key makes enqueueing idempotent: the same key gives the same row."""
     now = now or timezone.now()
     try:
-        with transaction.atomic():
+        with atomic():
             notification = Notification.objects.create(
                 channel=channel,
                 recipient=recipient,
@@ -236,7 +236,7 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
     except Exception as exc:  # network errors, SMTP errors: recorded, retried
         outcome = Outcome(False, error=f"{type(exc).__name__}: {exc}"[:1000])
     elapsed_ms = int((time.monotonic() - started) * 1000)
-    with transaction.atomic():
+    with atomic():
         notification = Notification.objects.select_for_update(of=("self",), no_key=True).get(
             pk=notification_id
         )
@@ -283,7 +283,7 @@ def pending_notification_ids(*, now: datetime, limit: int = 500) -> list[int]:
 def notification_retry(*, notification: Notification, actor, now: datetime | None = None) -> None:
     """An operator sends a dead letter again (after fixing the receiver)."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         updated = Notification.objects.filter(
             pk=notification.pk, status=NotificationStatus.DEAD
         ).update(status=NotificationStatus.PENDING, attempts=0, next_attempt_at=now)

@@ -13,13 +13,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.models import Agreement, Authority, Contact, Jurisdiction, LiaisonDesk, Platform
-from takedown.core.audit import audit_record
+from takedown.core.audit import atomic, audit_record
 from takedown.core.errors import InvalidTransition
 
 from . import policy
@@ -167,7 +167,7 @@ def deadline_start(
         calendar=calendar_of(jurisdiction),
         agreements=agreements_between({*parties, jurisdiction.code}),
     )
-    with transaction.atomic():
+    with atomic():
         deadline = Deadline(
             kind=kind,
             subject_type=ContentType.objects.get_for_model(subject),
@@ -216,7 +216,7 @@ def deadline_meet(
     """The guarded act happened: stop the clock. Done after the due time, it counts as
     missed (met late) even if no sweep had marked it yet; a missed clock stops escalating."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         deadline = (
             Deadline.objects.select_for_update(of=("self",), no_key=True)
             .filter(
@@ -260,7 +260,7 @@ def deadline_cancel(
     if kind is not None:
         filters["kind"] = kind
     cancelled = []
-    with transaction.atomic():
+    with atomic():
         for deadline in Deadline.objects.select_for_update(of=("self",), no_key=True).filter(
             UNFINISHED, **filters
         ):
@@ -280,7 +280,7 @@ def deadline_pause(
 ) -> Deadline:
     """A clock stop: keep the time left, stop warning and escalating."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         deadline = Deadline.objects.select_for_update(of=("self",), no_key=True).get(pk=deadline.pk)
         if deadline.state == DeadlineState.PAUSED:
             return deadline  # already stopped: a second question does not stop it twice
@@ -300,7 +300,7 @@ def deadline_pause(
 def deadline_resume(*, deadline: Deadline, now: datetime | None = None, actor=None) -> Deadline:
     """Restart a stopped clock with exactly the time it had left."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         deadline = Deadline.objects.select_for_update(of=("self",), no_key=True).get(pk=deadline.pk)
         if deadline.state != DeadlineState.PAUSED:
             return deadline
@@ -366,10 +366,10 @@ def sweep_due(*, now: datetime | None = None, limit: int = 1000) -> SweepResult:
     for start in range(0, len(due), SWEEP_BATCH):
         # One commit per batch, one savepoint per deadline: a failing row is rolled back
         # alone and pushed forward, the others of its batch still commit.
-        with transaction.atomic():
+        with atomic():
             for deadline_id, seen in due[start : start + SWEEP_BATCH]:
                 try:
-                    with transaction.atomic():
+                    with atomic():
                         claimed = Deadline.objects.filter(
                             pk=deadline_id, next_check_at=seen
                         ).update(next_check_at=now + CLAIM_LEASE)
@@ -435,7 +435,7 @@ def _lateness(scheduled: datetime, now: datetime) -> dict:
 
 def _create_escalation(deadline: Deadline, **fields) -> Escalation | None:
     try:
-        with transaction.atomic():
+        with atomic():
             return Escalation.objects.create(deadline=deadline, **fields)
     except IntegrityError:
         return None  # this level was already acted on (a redelivered or concurrent sweep)

@@ -14,14 +14,13 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison import keys
 from liaison.choices import KeyPurpose
 from liaison.models import Authority
-from takedown.core.audit import audit_record
+from takedown.core.audit import atomic, audit_record
 from takedown.core.errors import InvalidTransition, PermissionDenied
 from takedown.core.models import User
 
@@ -140,7 +139,7 @@ def package_export(
             % {"p": "; ".join(problems)}
         )
     minimised = receiver.jurisdiction.requires_minimised_exports
-    with transaction.atomic():
+    with atomic():
         custody_record(
             package=package,
             action=CustodyAction.EXPORTED,

@@ -22,7 +22,7 @@ from cases.models import Case
 from cases.selectors import user_may_act_on
 from liaison import keys
 from liaison.models import Authority
-from takedown.core.audit import audit_record
+from takedown.core.audit import atomic, audit_record
 from takedown.core.choices import Role
 from takedown.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from takedown.core.models import User
@@ -126,7 +126,7 @@ def custody_record(
     """Append one event to the package's chain (the package row is locked, so two
     appends cannot fork it). Call inside the transaction of what it records."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         EvidencePackage.objects.select_for_update(of=("self",), no_key=True).only("pk").get(
             pk=package.pk
         )
@@ -203,7 +203,7 @@ def package_create(
     unknown = set(template) - set(TEMPLATE_FIELDS)
     if unknown:
         raise ValidationFailed(fields={name: [_("Not a template field.")] for name in unknown})
-    with transaction.atomic():
+    with atomic():
         number = allocate(f"evidence-{now.year}")[0]
         package = EvidencePackage(
             reference=f"EP-{now.year}-{number:06d}",
@@ -230,7 +230,7 @@ def package_update(
     *, package: EvidencePackage, officer: User, now: datetime | None = None, **template
 ) -> EvidencePackage:
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         package = EvidencePackage.objects.select_for_update(of=("self",), no_key=True).get(
             pk=package.pk
         )
@@ -285,7 +285,7 @@ def item_record(
 ) -> EvidenceItem:
     """Record a file the upload handler has encrypted into storage, with its custody event."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         package = EvidencePackage.objects.select_for_update(of=("self",), no_key=True).get(
             pk=package.pk
         )
@@ -370,7 +370,7 @@ def item_open_for_reading(
     if not reason.strip():
         raise ValidationFailed(fields={"reason": [_("Say why you open the file.")]})
     problem = item_check(item)
-    with transaction.atomic():
+    with atomic():
         if problem is not None:
             custody_record(
                 package=package,
@@ -444,7 +444,7 @@ def package_seal(
     """Check the template, sign the manifest (file digests, template, chain head) with the
     collecting authority's key, and freeze the package."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         package = (
             EvidencePackage.objects.select_for_update(of=("self",), no_key=True)
             .select_related("case", "collecting_authority")
@@ -515,7 +515,7 @@ def package_transfer(
     now: datetime | None = None,
 ) -> EvidencePackage:
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         package = EvidencePackage.objects.select_for_update(of=("self",), no_key=True).get(
             pk=package.pk
         )
@@ -554,7 +554,7 @@ def package_receive(
         for i in package.items.filter(purged_at__isnull=True)
         if (p := item_check(i))
     ]
-    with transaction.atomic():
+    with atomic():
         package = EvidencePackage.objects.select_for_update(of=("self",), no_key=True).get(
             pk=package.pk
         )
@@ -601,7 +601,7 @@ def package_purge(
     """Delete the content (the files), keep metadata, digests and the chain; the purge is
     the chain's last event, and the case shows it as a certificate."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         package = EvidencePackage.objects.select_for_update(of=("self",), no_key=True).get(
             pk=package.pk
         )
@@ -670,7 +670,7 @@ def mla_document_add(
     if mla.status not in (MLAStatus.SENT, MLAStatus.ACCEPTED, MLAStatus.INFO_REQUESTED):
         raise InvalidTransition(_("Documents are added while the request is open."))
     desk = responder.desks.filter(authority=mla.requested_authority).order_by("id").first()
-    with transaction.atomic():
+    with atomic():
         _participant, joined = CaseParticipant.objects.get_or_create(
             case=mla.case,
             desk=desk,

@@ -18,12 +18,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from takedown.core.audit import audit_record
+from takedown.core.audit import atomic, audit_record
 from takedown.core.errors import InvalidTransition, NotFound
 
 from .choices import KeyPurpose
@@ -68,7 +67,7 @@ def authority_key_create(
         private = Ed25519PrivateKey.generate()
     else:
         private = X25519PrivateKey.generate()
-    with transaction.atomic():
+    with atomic():
         key = AuthorityKey.objects.create(
             authority=authority,
             purpose=purpose,
@@ -98,7 +97,7 @@ def authority_key_rotate(
 ) -> AuthorityKey:
     """A new current key; the previous one stops signing but stays valid for verifying."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         previous = list(
             AuthorityKey.objects.select_for_update().filter(
                 authority=authority,
@@ -127,7 +126,7 @@ def authority_key_revoke(
     *, key_id: str, reason: str, actor=None, now: datetime | None = None
 ) -> AuthorityKey:
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         key = AuthorityKey.objects.select_for_update().filter(key_id=key_id).first()
         if key is None:
             raise NotFound(_("No key %(id)s.") % {"id": key_id})

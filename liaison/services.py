@@ -4,9 +4,7 @@ import base64
 import os
 from datetime import datetime
 
-from django.db import transaction
-
-from takedown.core.audit import audit_record
+from takedown.core.audit import atomic, audit_record
 
 from .models import ApiKey, Authority, Contact, Platform
 
@@ -17,7 +15,7 @@ def api_key_mint(
     """A new key for a platform or intake partner; returns the row and the secret,
     which is shown once and stored only as a hash."""
     is_platform = isinstance(owner, Platform)
-    with transaction.atomic():
+    with atomic():
         key, secret = ApiKey.objects.create_key(
             name=name,
             platform=owner if is_platform else None,
@@ -37,7 +35,7 @@ def api_key_mint(
 
 
 def api_key_revoke(*, key: ApiKey, actor=None) -> None:
-    with transaction.atomic():
+    with atomic():
         key.revoked = True
         key.save(update_fields=["revoked"])
         audit_record(action="api_key.revoked", actor=actor, obj=key, data={"prefix": key.prefix})
@@ -47,7 +45,7 @@ def webhook_configure(*, owner: Platform | Contact, url: str | None = None, acto
     """Set a webhook URL (optionally) and a fresh signing secret; returns the secret,
     to be handed to the receiver once. It is stored only encrypted."""
     secret = "whsec_" + base64.b64encode(os.urandom(32)).decode()
-    with transaction.atomic():
+    with atomic():
         if url is not None:
             owner.webhook_url = url
         owner.webhook_secret = secret

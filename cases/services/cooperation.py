@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,7 +48,7 @@ from deadlines.services import (
 )
 from liaison.choices import VictimNotificationRule
 from liaison.models import Authority, LiaisonDesk
-from takedown.core.audit import audit_record
+from takedown.core.audit import atomic, audit_record
 from takedown.core.choices import Role
 from takedown.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from takedown.core.models import User
@@ -126,7 +125,7 @@ def mla_create(
         raise PermissionDenied(
             _("Only officers of the case's desks or its prosecutors can request assistance.")
         )
-    with transaction.atomic():
+    with atomic():
         number = allocate(f"mla-{requesting.jurisdiction_id}-{now.year}")[0]
         request = MLARequest.objects.create(
             reference=f"{requesting.jurisdiction_id}-MLA-{now.year}-{number:05d}",
@@ -153,7 +152,7 @@ def mla_send(*, request: MLARequest, actor: User, now: datetime | None = None) -
     """Send it, and start the response clock — unless the same data is already being
     asked of the same authority: then it is linked to that request, not sent twice."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         request = (
             MLARequest.objects.select_for_update(of=("self",), no_key=True)
             .select_related("requesting_authority", "requested_authority__jurisdiction")
@@ -221,7 +220,7 @@ def mla_respond(
         raise ValidationFailed(
             fields={"text": [_("Write the message (grounds, question or answer).")]}
         )
-    with transaction.atomic():
+    with atomic():
         request = (
             MLARequest.objects.select_for_update(of=("self",), no_key=True)
             .select_related("requesting_authority", "requested_authority")
@@ -263,7 +262,7 @@ def mla_reply(
     now = now or timezone.now()
     if not text.strip():
         raise ValidationFailed(fields={"text": [_("Write the reply.")]})
-    with transaction.atomic():
+    with atomic():
         request = MLARequest.objects.select_for_update(of=("self",), no_key=True).get(pk=request.pk)
         if request.status != MLAStatus.INFO_REQUESTED:
             raise InvalidTransition(_("No information was requested."))
@@ -292,7 +291,7 @@ def mla_withdraw(
     *, request: MLARequest, requester: User, reason: str, now: datetime | None = None
 ) -> MLARequest:
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         request = MLARequest.objects.select_for_update(of=("self",), no_key=True).get(pk=request.pk)
         if request.status not in (MLAStatus.DRAFT, *ACTIVE_MLA):
             raise InvalidTransition(_("This request is closed."))
@@ -315,7 +314,7 @@ def case_handover(
     now = now or timezone.now()
     if not reason.strip():
         raise ValidationFailed(fields={"reason": [_("Say why the lead changes.")]})
-    with transaction.atomic():
+    with atomic():
         case = Case.objects.select_for_update(of=("self",), no_key=True).get(pk=case.pk)
         if case.lead_desk_id not in desk_ids_for(officer) or not officer.has_role(
             Role.LIAISON_OFFICER
@@ -431,7 +430,7 @@ def victim_notice_create(
         errors["decision"] = [conflict + " " + _("Decide which to follow and say why.")]
     if errors:
         raise ValidationFailed(_("Nothing was saved."), fields=errors)
-    with transaction.atomic():
+    with atomic():
         notice = VictimNotice.objects.create(
             case=case,
             pseudonym=pseudonym,
@@ -518,7 +517,7 @@ def victim_message_review(
     """Approve (it is sent through the outbox, to the victim or the support organisation)
     or discard a drafted notice."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         message = (
             VictimMessage.objects.select_for_update(of=("self",), no_key=True)
             .select_related("notice__case")

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,7 @@ from deadlines.choices import DeadlineKind
 from deadlines.services import Responsible, deadline_start
 from liaison.api.authentication import ApiClient
 from liaison.models import Jurisdiction, LiaisonDesk
-from takedown.core.audit import audit_record
+from takedown.core.audit import atomic, audit_record
 from takedown.core.errors import Conflict, ValidationFailed
 from takedown.core.models import User
 from takedown.core.references import allocate
@@ -221,7 +221,7 @@ def report_submit(
         jurisdiction = Jurisdiction.objects.get(code=data.reporting_jurisdiction.upper())
     for attempt in range(3):
         try:
-            with transaction.atomic():
+            with atomic():
                 return _intake(
                     data, jurisdiction, prepared, submitter, now, group_by_route, progress
                 )

@@ -10,7 +10,6 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +31,7 @@ from deadlines.models import Deadline
 from deadlines.services import RUNNING, UNFINISHED, deadline_assign, deadline_cancel, deadline_meet
 from liaison.choices import AuthorityKind, DepictionType
 from liaison.models import Authority, Jurisdiction, Platform
-from takedown.core.audit import audit_record
+from takedown.core.audit import atomic, audit_record
 from takedown.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from takedown.core.models import User
 from takedown.core.references import allocate
@@ -98,7 +97,7 @@ def case_assign(
     now: datetime | None = None,
 ) -> Case:
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         case = _lock(case, officer=officer, expected_version=expected_version)
         _require_status(case, OPEN_CASE_STATUSES, _("assigned"))
         if (
@@ -147,7 +146,7 @@ def case_assess(
     now = now or timezone.now()
     if depiction_type not in DepictionType.values:
         raise ValidationFailed(fields={"depiction_type": [_("Choose a depiction type.")]})
-    with transaction.atomic():
+    with atomic():
         case = _lock(case, officer=officer, expected_version=expected_version)
         _require_status(
             case, (CaseStatus.NEW, CaseStatus.TRIAGE, CaseStatus.ASSESSED), _("assessed")
@@ -237,7 +236,7 @@ def case_close_not_illegal(
     now = now or timezone.now()
     if not reason.strip():
         raise ValidationFailed(fields={"reason": [_("Say why the material is not illegal.")]})
-    with transaction.atomic():
+    with atomic():
         case = _lock(case, officer=officer, expected_version=expected_version)
         _require_status(case, (CaseStatus.NEW, CaseStatus.TRIAGE, CaseStatus.ASSESSED), _("closed"))
         case.status = CaseStatus.NOT_ILLEGAL
@@ -265,7 +264,7 @@ def case_merge(
     now = now or timezone.now()
     if survivor.pk == merged.pk:
         raise ValidationFailed(fields={"merged": [_("A case cannot be merged into itself.")]})
-    with transaction.atomic():
+    with atomic():
         # Lock in id order so two opposite merges cannot deadlock.
         first, second = sorted(
             [(survivor, survivor_version), (merged, merged_version)], key=lambda x: x[0].pk
@@ -351,7 +350,7 @@ def case_split(
     the original report came in (splitting does not buy time)."""
     now = now or timezone.now()
     item_ids = {item.pk for item in items}
-    with transaction.atomic():
+    with atomic():
         case = _lock(case, officer=officer, expected_version=expected_version)
         _require_status(case, OPEN_CASE_STATUSES, _("split"))
         own = set(case.items.values_list("id", flat=True))
@@ -429,7 +428,7 @@ def order_request_create(
     """Put the case in the queue of the prosecutors who may act (the lead desk's
     jurisdiction's prosecution authority)."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         case = _lock(case, officer=officer, expected_version=expected_version)
         _require_status(case, (CaseStatus.ASSESSED, CaseStatus.ACTION), _("sent to a prosecutor"))
         if case.classification == Classification.ILLEGAL_NONE:
@@ -517,7 +516,7 @@ def case_close(*, case: Case, officer: User, reason: str = "", now: datetime | N
     from .cooperation import victim_milestone
 
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         case = _lock(case, officer=officer, expected_version=None)
         _require_status(case, (CaseStatus.RESOLVED,), _("closed"))
         case.status, case.closed_at = CaseStatus.CLOSED, now

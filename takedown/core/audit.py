@@ -84,27 +84,86 @@ def audit_record(
     ip: str | None = None,
     now: datetime | None = None,
 ) -> AuditEvent:
-    """Append one event. Call inside the transaction of the change it records."""
-    with transaction.atomic():
-        _lock_chain()
-        prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-        event = AuditEvent(
-            occurred_at=now or timezone.now(),
-            actor=actor if isinstance(actor, User) else None,
-            actor_label=actor_label_for(actor),
-            action=action,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            case_id=case_id,
-            jurisdictions=jurisdiction_scope(jurisdictions),
-            data=normalise(data or {}),
-            ip=ip,
-            request_id=request_id_var.get() if request_id_var.get() != "-" else "",
-            prev_hash=prev or GENESIS_HASH,
-        )
-        event.hash = event_digest(event)
-        event.save()
+    """Record one event. Call inside the transaction of the change it records.
+
+    Inside a block opened with ``atomic()`` below, the event is appended to the chain
+    just before that block commits; otherwise at once."""
+    event = AuditEvent(
+        occurred_at=now or timezone.now(),
+        actor=actor if isinstance(actor, User) else None,
+        actor_label=actor_label_for(actor),
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        case_id=case_id,
+        jurisdictions=jurisdiction_scope(jurisdictions),
+        data=normalise(data or {}),
+        ip=ip,
+        request_id=request_id_var.get() if request_id_var.get() != "-" else "",
+    )
+    pending = getattr(connection, "audit_pending", None)
+    if pending is not None:
+        pending.append(event)
+    else:
+        with transaction.atomic():
+            _append_chain([event])
     return event
+
+
+def _append_chain(events: list[AuditEvent]) -> None:
+    """Chain and insert events under the chain's lock (held to the end of the
+    transaction, so appends never fork the chain)."""
+    _lock_chain()
+    prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
+    for event in events:
+        event.prev_hash = prev
+        event.hash = prev = event_digest(event)
+    AuditEvent.objects.bulk_create(events)
+
+
+class atomic(transaction.Atomic):
+    """``transaction.atomic`` whose outermost block holds its audit events back and
+    appends them to the chain just before it commits.
+
+    The chain's lock is then held for the append and the commit only, not for all the
+    work of the transaction: audited writes from many processes no longer queue behind
+    each other's work. Events of an inner block that rolls back are dropped with it.
+    Inside a transaction opened otherwise (a test, ``transaction.atomic``), events are
+    appended at once, as before.
+    """
+
+    def __init__(self, using=None, savepoint=True, durable=False):
+        super().__init__(using, savepoint, durable)
+
+    # Per-block state lives on the connection, as Django's own does: one instance may
+    # serve as a decorator for nested or recursive calls.
+
+    def __enter__(self):
+        connection = transaction.get_connection(self.using)
+        if not connection.in_atomic_block:
+            connection.audit_pending = []
+        pending = getattr(connection, "audit_pending", None)
+        marks = connection.__dict__.setdefault("audit_marks", [])
+        marks.append(len(pending) if pending is not None else None)
+        super().__enter__()
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        connection = transaction.get_connection(self.using)
+        mark = connection.audit_marks.pop()
+        pending = getattr(connection, "audit_pending", None)
+        if mark is None or pending is None:
+            return super().__exit__(exc_type, exc_value, traceback)
+        if exc_type is not None:
+            del pending[mark:]  # this block's events go with its rollback
+        if mark == 0 and not connection.audit_marks:  # the block that owns the buffer
+            connection.audit_pending = None
+            if exc_type is None and pending and not connection.needs_rollback:
+                try:
+                    _append_chain(pending)
+                except BaseException as error:
+                    super().__exit__(type(error), error, error.__traceback__)
+                    raise
+        return super().__exit__(exc_type, exc_value, traceback)
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,9 @@ from datetime import datetime
 from urllib.parse import quote
 
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import transaction
 from django.utils import timezone
 
-from .audit import audit_record
+from .audit import atomic, audit_record
 from .models import RecoveryCode, TOTPDevice, User
 
 STEP = 30
@@ -79,7 +78,7 @@ def _check_totp(device: TOTPDevice, code: str, now: float) -> int | None:
 def device_confirm(*, user: User, code: str, now: float | None = None) -> list[str] | None:
     """Confirm enrolment with a first code; returns the recovery codes, shown once."""
     now = time.time() if now is None else now
-    with transaction.atomic():
+    with atomic():
         device = (
             TOTPDevice.objects.select_for_update()
             .filter(user=user, confirmed_at__isnull=True)
@@ -108,7 +107,7 @@ def recovery_codes_issue(user: User) -> list[str]:
 def verify(*, user: User, code: str, now: float | None = None) -> str | None:
     """'totp' or 'recovery' when the code is right (a recovery code works once), else None."""
     now = time.time() if now is None else now
-    with transaction.atomic():
+    with atomic():
         device = (
             TOTPDevice.objects.select_for_update()
             .filter(user=user, confirmed_at__isnull=False)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +36,7 @@ from deadlines.services import (
 )
 from liaison import keys
 from liaison.models import Platform
-from takedown.core.audit import audit_record, canonical_json
+from takedown.core.audit import atomic, audit_record, canonical_json
 from takedown.core.choices import Role
 from takedown.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from takedown.core.models import User
@@ -190,7 +189,7 @@ def order_issue(
     """Issue (and sign) an order or notice from an officer's request."""
     now = now or timezone.now()
     fields.check()
-    with transaction.atomic():
+    with atomic():
         request = (
             OrderRequest.objects.select_for_update(of=("self",), no_key=True)
             .select_related(
@@ -355,7 +354,7 @@ def order_withdraw(
     now = now or timezone.now()
     if not reason.strip():
         raise ValidationFailed(fields={"reason": [_("Say why the order is withdrawn.")]})
-    with transaction.atomic():
+    with atomic():
         order = _lock(order)
         _require_prosecutor_of(prosecutor, order)
         # A completed order may be withdrawn too (an objection upheld): the platform
@@ -377,7 +376,7 @@ def order_amend(
     """A new version supersedes the old one; the removal clock keeps running on it."""
     now = now or timezone.now()
     fields.check()
-    with transaction.atomic():
+    with atomic():
         order = _lock(order)
         _require_prosecutor_of(prosecutor, order)
         if order.status not in ACTIVE or order.duplicate_of_id:

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +26,7 @@ from deadlines.services import (
     deadline_start,
 )
 from liaison.models import Jurisdiction, Platform
+from takedown.core.audit import atomic
 from takedown.core.errors import InvalidTransition, NotFound, ValidationFailed
 from takedown.core.models import User
 
@@ -56,7 +56,7 @@ def order_acknowledge(
     *, order: TakedownOrder, platform: Platform, now: datetime | None = None
 ) -> TakedownOrder:
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         order = _platform_order(order, platform)
         if order.status != OrderStatus.ISSUED:
             raise InvalidTransition(
@@ -94,7 +94,7 @@ def order_report_removals(
     """Per item: removed, disabled in listed jurisdictions, or not found. When every item
     has an outcome the order is complete and the officers' verification clock starts."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         order = _platform_order(order, platform)
         if order.status not in (OrderStatus.ISSUED, OrderStatus.ACKNOWLEDGED):
             raise InvalidTransition(
@@ -212,7 +212,7 @@ def order_cannot_comply(
         raise ValidationFailed(fields={"ground": [_("Use one of the Annex III grounds.")]})
     if not explanation.strip():
         raise ValidationFailed(fields={"explanation": [_("Explain why.")]})
-    with transaction.atomic():
+    with atomic():
         order = _platform_order(order, platform)
         if order.status not in (OrderStatus.ISSUED, OrderStatus.ACKNOWLEDGED):
             raise InvalidTransition(_("The order is %(s)s.") % {"s": order.status})
@@ -241,7 +241,7 @@ def order_ask_clarification(
     now = now or timezone.now()
     if not question.strip():
         raise ValidationFailed(fields={"question": [_("Ask a question.")]})
-    with transaction.atomic():
+    with atomic():
         order = _platform_order(order, platform)
         if order.status not in (OrderStatus.ISSUED, OrderStatus.ACKNOWLEDGED):
             raise InvalidTransition(_("The order is %(s)s.") % {"s": order.status})
@@ -261,7 +261,7 @@ def order_object(
     now = now or timezone.now()
     if not grounds.strip():
         raise ValidationFailed(fields={"grounds": [_("Give the legal grounds.")]})
-    with transaction.atomic():
+    with atomic():
         order = _platform_order(order, platform)
         if order.status not in ACTIVE and order.status != OrderStatus.COMPLETED:
             raise InvalidTransition(_("The order is %(s)s.") % {"s": order.status})
@@ -290,7 +290,7 @@ def clarification_answer(
     now = now or timezone.now()
     if not answer.strip():
         raise ValidationFailed(fields={"answer": [_("Write the answer.")]})
-    with transaction.atomic():
+    with atomic():
         order = _lock(response.order)
         _require_prosecutor_of(prosecutor, order)
         response = _open_response(response, ResponseKind.CLARIFICATION)
@@ -314,7 +314,7 @@ def cannot_comply_resolve(
     now = now or timezone.now()
     if not answer.strip():
         raise ValidationFailed(fields={"answer": [_("Explain the decision to the platform.")]})
-    with transaction.atomic():
+    with atomic():
         order = _lock(response.order)
         _require_prosecutor_of(prosecutor, order)
         response = _open_response(response, ResponseKind.CANNOT_COMPLY)
@@ -343,7 +343,7 @@ def objection_decide(
         raise ValidationFailed(fields={"resolution": [_("Choose upheld, rejected or suspended.")]})
     if not answer.strip():
         raise ValidationFailed(fields={"answer": [_("Give the reasons.")]})
-    with transaction.atomic():
+    with atomic():
         order = _lock(response.order)
         _require_prosecutor_of(prosecutor, order)
         response = _open_response(response, ResponseKind.OBJECTION)
@@ -365,7 +365,7 @@ def order_unsuspend(
     *, order: TakedownOrder, prosecutor: User, now: datetime | None = None
 ) -> TakedownOrder:
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         order = _lock(order)
         _require_prosecutor_of(prosecutor, order)
         if not order.suspended:

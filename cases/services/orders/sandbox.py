@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +13,7 @@ from cases.choices import (
 )
 from cases.models import Case, ReportedItem, TakedownOrder
 from liaison.models import Jurisdiction, Platform
+from takedown.core.audit import atomic
 from takedown.core.errors import ValidationFailed
 from takedown.core.references import allocate
 
@@ -60,7 +60,7 @@ def sandbox_order_create(
     now = now or timezone.now()
     if not 1 <= item_count <= 20:
         raise ValidationFailed(fields={"item_count": [_("Between 1 and 20 items.")]})
-    with transaction.atomic():
+    with atomic():
         authority, desk = _sandbox_desk()
         number = allocate("sandbox-case")[0]
         case = Case.objects.create(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +18,7 @@ from deadlines.choices import DeadlineKind
 from deadlines.services import (
     deadline_meet,
 )
-from takedown.core.audit import audit_record
+from takedown.core.audit import atomic, audit_record
 from takedown.core.errors import InvalidTransition, PermissionDenied
 from takedown.core.models import User
 
@@ -35,7 +34,7 @@ def item_verify_removal(
     from cases.selectors import user_may_act_on
 
     now = now or timezone.now()
-    with transaction.atomic():
+    with atomic():
         item = (
             ReportedItem.objects.select_for_update(of=("self",), no_key=True)
             .select_related("case")

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from deadlines.services import sweep_due
+from takedown.core.audit import atomic
 
 
 class Command(BaseCommand):
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         moment = self._parse(now) if now else timezone.now()
         # A dry run is the real sweep inside a transaction that is rolled back: the same
         # code decides, nothing is written and no message leaves (on_commit never fires).
-        with transaction.atomic():
+        with atomic():
             result = sweep_due(now=moment)
             if dry_run:
                 transaction.set_rollback(True)

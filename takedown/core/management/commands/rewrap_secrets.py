@@ -4,9 +4,8 @@ see rotate_evidence_keys."""
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from takedown.core.audit import audit_record
+from takedown.core.audit import atomic, audit_record
 from takedown.core.crypto import DecryptionError, keyring
 from takedown.core.fields import EncryptedTextField
 
@@ -28,7 +27,7 @@ class Command(BaseCommand):
                         raise CommandError(
                             f"{model._meta.label}.{field.name} #{pk} does not decrypt: {exc}"
                         ) from exc
-                    with transaction.atomic():
+                    with atomic():
                         # Saving the clear value encrypts it under the current KEK.
                         model.objects.filter(pk=pk).update(**{field.name: value})
                     total += 1

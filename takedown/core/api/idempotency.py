@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from takedown.core.audit import atomic
 from takedown.core.errors import ApplicationError
 from takedown.core.models import IdempotencyRecord
 
@@ -49,7 +50,7 @@ def idempotent(request: Request, *, owner: str, handler: Callable[[], Response])
     if not 0 < len(key) <= 255 or not key.isprintable():
         raise InvalidIdempotencyKey()
     fingerprint = _fingerprint(request)
-    with transaction.atomic():
+    with atomic():  # the audit log's: the handler's events are chained at the commit
         try:
             with transaction.atomic():
                 record = IdempotencyRecord.objects.create(

@@ -156,6 +156,9 @@ class TOTPDevice(models.Model):
     secret = EncryptedTextField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_counter = models.BigIntegerField(default=-1)
+    # Wrong codes in a row and the last one's time: the throttle (``otp.verify``).
+    failure_count = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

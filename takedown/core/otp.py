@@ -7,11 +7,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 import os
 import secrets
 import struct
 import time
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from django.contrib.auth.hashers import check_password, make_password
@@ -26,6 +27,23 @@ WINDOW = 1  # accept the previous and next step too (clock drift)
 RECOVERY_CODES = 10
 STEP_UP_SECONDS = 600
 SESSION_VERIFIED_AT = "otp_verified_at"
+# After n wrong codes in a row the device refuses codes for 2**(n-1) seconds, up to an
+# hour: a slip costs a second, guessing a 6-digit code costs years.
+THROTTLE_CAP_SECONDS = 3600
+
+
+class Throttled(Exception):
+    def __init__(self, retry_after: int):
+        super().__init__(f"second factor throttled for {retry_after} s")
+        self.retry_after = retry_after
+
+
+def throttle_remaining(device: TOTPDevice, at: datetime) -> float:
+    """Seconds until the device accepts a code again (0: now)."""
+    if not device.failure_count or device.last_failure_at is None:
+        return 0.0
+    delay = min(2 ** (device.failure_count - 1), THROTTLE_CAP_SECONDS)
+    return max(0.0, (device.last_failure_at + timedelta(seconds=delay) - at).total_seconds())
 
 
 def new_secret() -> str:
@@ -105,31 +123,44 @@ def recovery_codes_issue(user: User) -> list[str]:
 
 
 def verify(*, user: User, code: str, now: float | None = None) -> str | None:
-    """'totp' or 'recovery' when the code is right (a recovery code works once), else None."""
+    """'totp' or 'recovery' when the code is right (a recovery code works once), else None.
+
+    Raises ``Throttled`` while the device is resting after wrong codes: the code is then
+    not even checked. Wrong codes count per device, across sessions and sign-ins."""
     now = time.time() if now is None else now
+    moment = datetime.fromtimestamp(now, UTC)
     with atomic():
         device = (
             TOTPDevice.objects.select_for_update()
             .filter(user=user, confirmed_at__isnull=False)
             .first()
         )
-        if device is not None and (counter := _check_totp(device, code, now)) is not None:
-            device.last_counter = counter
-            device.save(update_fields=["last_counter"])
-            return "totp"
-        candidate = code.strip().lower()
-        for recovery in RecoveryCode.objects.select_for_update().filter(
-            user=user, used_at__isnull=True
-        ):
-            if check_password(candidate, recovery.code_hash):
-                recovery.used_at = timezone.now()
-                recovery.save(update_fields=["used_at"])
-                audit_record(
-                    action="auth.recovery_code_used",
-                    actor=user,
-                    jurisdictions=[user.jurisdiction_code],
-                )
-                return "recovery"
+        if device is None:
+            return None
+        if (remaining := throttle_remaining(device, moment)) > 0:
+            raise Throttled(math.ceil(remaining))
+        method = _accept(device, user, code, now)
+        device.failure_count = 0 if method else device.failure_count + 1
+        device.last_failure_at = device.last_failure_at if method else moment
+        device.save(update_fields=["last_counter", "failure_count", "last_failure_at"])
+    return method
+
+
+def _accept(device: TOTPDevice, user: User, code: str, now: float) -> str | None:
+    if (counter := _check_totp(device, code, now)) is not None:
+        device.last_counter = counter
+        return "totp"
+    candidate = code.strip().lower()
+    for recovery in RecoveryCode.objects.select_for_update().filter(
+        user=user, used_at__isnull=True
+    ):
+        if check_password(candidate, recovery.code_hash):
+            recovery.used_at = timezone.now()
+            recovery.save(update_fields=["used_at"])
+            audit_record(
+                action="auth.recovery_code_used", actor=user, jurisdictions=[user.jurisdiction_code]
+            )
+            return "recovery"
     return None
 
 

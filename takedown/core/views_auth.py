@@ -93,6 +93,35 @@ def second_factor_setup(request):
     )
 
 
+def _throttled(request, retry_after: int):
+    """The device is resting after wrong codes: say how long, check nothing."""
+    audit_record(
+        action="auth.second_factor_throttled",
+        actor=request.user,
+        jurisdictions=[request.user.jurisdiction_code],
+        data={"retry_after": retry_after},
+    )
+    if (locked := _count_failure(request)) is not None:
+        return locked
+    messages.error(
+        request,
+        _("Too many wrong codes. Wait %(seconds)s seconds, then try again.")
+        % {"seconds": retry_after},
+    )
+    response = _second_factor_page(request, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _second_factor_page(request, status: int = 200):
+    return render(
+        request,
+        "registration/second_factor.html",
+        {"next": _next(request), "step_up": bool(request.GET.get("step_up"))},
+        status=status,
+    )
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -100,7 +129,10 @@ def second_factor(request):
     if not otp.has_device(request.user):
         return redirect("second-factor-setup")
     if request.method == "POST":
-        method = otp.verify(user=request.user, code=request.POST.get("code", ""))
+        try:
+            method = otp.verify(user=request.user, code=request.POST.get("code", ""))
+        except otp.Throttled as throttled:
+            return _throttled(request, throttled.retry_after)
         if method is not None:
             otp.mark_verified(request)
             audit_record(
@@ -118,11 +150,7 @@ def second_factor(request):
         if (locked := _count_failure(request)) is not None:
             return locked
         messages.error(request, _("That code is not right."))
-    return render(
-        request,
-        "registration/second_factor.html",
-        {"next": _next(request), "step_up": bool(request.GET.get("step_up"))},
-    )
+    return _second_factor_page(request)
 
 
 @never_cache

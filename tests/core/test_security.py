@@ -221,19 +221,22 @@ def test_each_recovery_code_works_exactly_once():
     codes = first.recovery_codes
     first.post("/accounts/logout/")
 
-    for code in codes[:2]:
-        client = Client()
-        password_step(client, user)
-        used = client.post("/accounts/2fa/?next=/", {"code": code})
-        assert used.status_code == 302 and used["Location"] == "/"
-        assert client.get("/").status_code == 200
-        client.post("/accounts/logout/")
+    start = timezone.now()
+    for step, code in enumerate(codes[:2]):
+        # Past the one-second rest that the refused code below starts.
+        with time_machine.travel(start + timedelta(seconds=5 * step), tick=True):
+            client = Client()
+            password_step(client, user)
+            used = client.post("/accounts/2fa/?next=/", {"code": code})
+            assert used.status_code == 302 and used["Location"] == "/"
+            assert client.get("/").status_code == 200
+            client.post("/accounts/logout/")
 
-        again = Client()
-        password_step(again, user)
-        refused = again.post("/accounts/2fa/?next=/", {"code": code})
-        assert refused.status_code == 200 and b"not right" in refused.content
-        assert again.get("/")["Location"].startswith("/accounts/2fa/")
+            again = Client()
+            password_step(again, user)
+            refused = again.post("/accounts/2fa/?next=/", {"code": code})
+            assert refused.status_code == 200 and b"not right" in refused.content
+            assert again.get("/")["Location"].startswith("/accounts/2fa/")
 
     assert RecoveryCode.objects.filter(user=user, used_at__isnull=False).count() == 2
     assert RecoveryCode.objects.filter(user=user, used_at__isnull=True).count() == 8
@@ -258,6 +261,56 @@ def test_wrong_second_factor_codes_are_limited_like_wrong_passwords():
     client.post("/accounts/2fa/?next=/", {"code": fresh_code(user)})
     response = client.get("/")
     assert response.status_code == 302, "the right code after 20 wrong ones must not sign in"
+
+
+def test_wrong_codes_rest_the_device_across_sign_ins_and_a_right_code_resets_it():
+    """The limit belongs to the device, not the session: signing in again (which resets
+    the password attempts) does not buy new guesses."""
+    user = UserFactory()
+    sign_in(user).post("/accounts/logout/")
+    wrong = wrong_code(secret_of(user))
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client = Client()
+        password_step(client, user)
+        assert client.post("/accounts/2fa/?next=/", {"code": wrong}).status_code == 200
+        assert client.post("/accounts/2fa/?next=/", {"code": wrong}).status_code == 429
+        client.post("/accounts/logout/")
+
+        again = Client()
+        assert password_step(again, user).status_code == 302
+        resting = again.post("/accounts/2fa/?next=/", {"code": fresh_code(user)})
+        assert resting.status_code == 429, "the right code is not even checked while resting"
+        assert resting["Retry-After"] == "1"
+        assert b"Too many wrong codes" in resting.content
+    device = TOTPDevice.objects.get(user=user)
+    assert device.failure_count == 1
+    assert AuditEvent.objects.filter(action="auth.second_factor_throttled", actor=user).count() == 2
+
+    with time_machine.travel(start + timedelta(seconds=2), tick=False):
+        signed_in = again.post("/accounts/2fa/?next=/", {"code": fresh_code(user)})
+        assert signed_in.status_code == 302
+    device.refresh_from_db()
+    assert device.failure_count == 0
+
+
+def test_the_rest_doubles_with_each_wrong_code_up_to_an_hour():
+    user = UserFactory()
+    sign_in(user)
+    device = TOTPDevice.objects.get(user=user)
+    wrong = wrong_code(device.secret)
+    moment = timezone.now()
+    waits = []
+    for _ in range(14):
+        waits.append(otp.throttle_remaining(device, moment))
+        moment += timedelta(seconds=waits[-1])
+        assert otp.verify(user=user, code=wrong, now=moment.timestamp()) is None
+        device.refresh_from_db()
+    assert waits[:6] == [0, 1, 2, 4, 8, 16]
+    assert max(waits) == otp.THROTTLE_CAP_SECONDS == waits[-1]
+    with pytest.raises(otp.Throttled) as throttled:
+        otp.verify(user=user, code=wrong, now=moment.timestamp() + 1)
+    assert throttled.value.retry_after == otp.THROTTLE_CAP_SECONDS - 1
 
 
 # --- lockout ----------------------------------------------------------------------------

@@ -132,6 +132,8 @@ class atomic(transaction.Atomic):
     appended at once, as before.
     """
 
+    # ``Atomic`` takes these positionally; ``transaction.atomic`` is the factory that
+    # gives the defaults, so this class gives them itself.
     def __init__(self, using=None, savepoint=True, durable=False):
         super().__init__(using, savepoint, durable)
 

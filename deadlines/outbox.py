@@ -13,13 +13,16 @@ Webhooks are signed per the Standard Webhooks scheme (``webhook-id``,
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import logging
 import os
 import random
+import socket
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -177,9 +180,35 @@ def signing_secret(notification: Notification) -> str:
     return owner.webhook_secret if owner is not None else ""
 
 
+def webhook_refusal(url: str) -> str | None:
+    """Why the worker must not call this URL, or None. Receivers are set by operators,
+    but a wrong or hostile entry must not turn the worker against the deployment's own
+    network (cloud metadata, the database, admin ports)."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" and not (parts.scheme == "http" and settings.WEBHOOK_ALLOW_HTTP):
+        return "Webhook URLs must use https."
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        return "The webhook URL has no host."
+    allowed = settings.WEBHOOK_ALLOWED_HOSTS
+    if allowed and not any(host == name or host.endswith(f".{name}") for name in allowed):
+        return f"{host} is not in WEBHOOK_ALLOWED_HOSTS."
+    if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+        return None
+    try:
+        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        return f"{host} does not resolve."
+    for *_, sockaddr in found:
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
+        if not address.is_global:
+            return f"{host} resolves to {address}, which is not a public address."
+    return None
+
+
 def _send_webhook(notification: Notification, now: datetime) -> Outcome:
-    if not notification.recipient.startswith("https://") and not settings.WEBHOOK_ALLOW_HTTP:
-        return Outcome(False, error="Webhook URLs must use https.")
+    if refusal := webhook_refusal(notification.recipient):
+        return Outcome(False, error=refusal)
     secret = signing_secret(notification)
     if not secret:
         return Outcome(False, error="No webhook signing secret is configured for this receiver.")

@@ -4,6 +4,8 @@ import base64
 import os
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
+
 from takedown.core.audit import atomic, audit_record
 
 from .models import ApiKey, Authority, Contact, Platform
@@ -44,6 +46,10 @@ def api_key_revoke(*, key: ApiKey, actor=None) -> None:
 def webhook_configure(*, owner: Platform | Contact, url: str | None = None, actor=None) -> str:
     """Set a webhook URL (optionally) and a fresh signing secret; returns the secret,
     to be handed to the receiver once. It is stored only encrypted."""
+    from deadlines.outbox import webhook_refusal  # deadlines builds on liaison
+
+    if url and (refusal := webhook_refusal(url)):
+        raise ValidationError({"webhook_url": refusal})
     secret = "whsec_" + base64.b64encode(os.urandom(32)).decode()
     with atomic():
         if url is not None:

@@ -36,8 +36,10 @@ if "change-me" in SECRET_KEY or "change-me" in TAKEDOWN_KEKS:
 
 # /metrics answers only with its bearer token.
 METRICS_REQUIRE_TOKEN = True
-# Webhooks only over TLS in production.
+# Webhooks only over TLS in production, and not into the deployment's own network
+# (cloud metadata, the database, admin ports) unless the operator says so.
 WEBHOOK_ALLOW_HTTP = False
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

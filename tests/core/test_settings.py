@@ -55,6 +55,20 @@ def test_production_refuses_the_example_placeholders():
     assert result.returncode != 0 and "placeholder" in result.stderr
 
 
+def test_production_sends_webhooks_only_over_tls_to_public_addresses():
+    script = (
+        "from django.conf import settings as s; from deadlines.outbox import webhook_refusal;"
+        "print(s.WEBHOOK_ALLOW_HTTP, s.WEBHOOK_ALLOW_PRIVATE_ADDRESSES);"
+        "print(webhook_refusal('https://127.0.0.1:5432/'))"
+    )
+    result = _manage("shell", "-c", script, env={**_env_example(), **_real_secrets()})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-2:] == [
+        "False False",
+        "127.0.0.1 resolves to 127.0.0.1, which is not a public address.",
+    ]
+
+
 def test_a_fresh_embedded_install_migrates_and_seeds(tmp_path):
     """What `make run` does before starting: from an empty SQLite database, with the
     URL checks that run on every management command."""

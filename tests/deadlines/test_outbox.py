@@ -16,6 +16,7 @@ from deadlines.outbox import (
     notification_enqueue,
     notification_retry,
     notify_platform,
+    webhook_refusal,
 )
 from takedown.core.models import AuditEvent
 from tests.liaison.factories import PlatformFactory, UserFactory
@@ -104,6 +105,65 @@ def test_unreachable_receiver_is_recorded_not_raised(platform):
     outcome = notification_deliver(notification_id=notification.pk, now=now)
     assert not outcome.ok and "ConnectionError" in outcome.error
     assert Notification.objects.get().status == NotificationStatus.PENDING
+
+
+def test_production_refuses_receivers_inside_the_network_and_nothing_is_sent(
+    platform, webhook_receiver, settings
+):
+    """A receiver on loopback (the real local server here) stands for the deployment's
+    own network: with private addresses refused, the worker never calls it."""
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    now = timezone.now()
+    notification = notify_platform(
+        platform=platform, event_type="order.issued", payload={}, dedupe_key="o5", now=now
+    )
+    outcome = notification_deliver(notification_id=notification.pk, now=now)
+    assert not outcome.ok
+    assert outcome.error == "127.0.0.1 resolves to 127.0.0.1, which is not a public address."
+    assert webhook_receiver.requests == []
+    assert DeliveryAttempt.objects.get(notification=notification).error == outcome.error
+
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True  # as in development: delivered
+    later = now + timedelta(hours=1)
+    assert notification_deliver(notification_id=notification.pk, now=later).ok
+    assert len(webhook_receiver.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://localhost/hook",
+        "https://10.1.2.3/hook",
+        "https://192.168.0.10/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::1]/hook",
+        "https://[fe80::1]/hook",
+        "https://100.64.0.1/hook",
+    ],
+)
+def test_non_public_receivers_are_refused(settings, url):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    assert "not a public address" in webhook_refusal(url)
+
+
+def test_webhook_urls_need_https_a_host_and_the_allow_list(settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    public = "https://93.184.215.14/hook"  # an address literal: nothing is resolved
+    assert webhook_refusal(public) is None
+    settings.WEBHOOK_ALLOW_HTTP = False
+    assert webhook_refusal("http://93.184.215.14/hook") == "Webhook URLs must use https."
+    assert webhook_refusal("ftp://93.184.215.14/hook") == "Webhook URLs must use https."
+    assert webhook_refusal("https:///hook") == "The webhook URL has no host."
+    assert webhook_refusal("https://receiver.invalid/hook") == "receiver.invalid does not resolve."
+
+    settings.WEBHOOK_ALLOWED_HOSTS = ["hooks.example.org"]
+    assert webhook_refusal("https://hooks.example.org.attacker.test/x") == (
+        "hooks.example.org.attacker.test is not in WEBHOOK_ALLOWED_HOSTS."
+    )
+    assert "not in WEBHOOK_ALLOWED_HOSTS" in webhook_refusal(public)
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True  # the allow-list alone, no lookup
+    assert webhook_refusal("https://eu.hooks.example.org/x") is None
+    assert webhook_refusal("https://hooks.example.org/x") is None
 
 
 def test_email_goes_through_djangos_backend():

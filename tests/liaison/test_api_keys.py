@@ -2,10 +2,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from liaison.models import ApiKey
 from liaison.services import api_key_revoke
+from takedown.core.models import AuditEvent
 from tests.liaison.factories import AuthorityFactory, PlatformFactory, api_key_for
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +79,15 @@ def test_revoke_command_and_webhook_secret_command(capsys):
     platform.refresh_from_db()
     assert platform.webhook_secret == secret and secret.startswith("whsec_")
     Webhook(secret)  # a valid Standard Webhooks secret
+
+
+def test_webhook_secret_command_refuses_a_receiver_inside_the_network(settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    platform = PlatformFactory(slug="cmd-ssrf", webhook_url="https://hooks.cmd-ssrf.test/in")
+    before = platform.webhook_secret
+    with pytest.raises(CommandError, match=r"169\.254\.169\.254 resolves to 169\.254\.169\.254"):
+        call_command("webhook_secret", platform="cmd-ssrf", url="https://169.254.169.254/latest")
+    platform.refresh_from_db()
+    assert platform.webhook_url == "https://hooks.cmd-ssrf.test/in"
+    assert platform.webhook_secret == before
+    assert not AuditEvent.objects.filter(action="webhook.secret_rotated").exists()

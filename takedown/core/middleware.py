@@ -61,13 +61,14 @@ class AuditDeniedMiddleware:
 
 def audit_denied(request, *, actor, reason: str) -> None:
     from .audit import audit_record
+    from .security import client_ip
 
     audit_record(
         action="auth.denied",
         actor=actor,
         jurisdictions=[getattr(actor, "jurisdiction_code", None)],
         data={"method": request.method, "path": request.path[:300], "reason": reason},
-        ip=request.META.get("REMOTE_ADDR"),
+        ip=client_ip(request),
     )
 
 

@@ -3,6 +3,7 @@ critical acts, idle and absolute timeouts, and a record of sessions users can en
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import UTC, datetime
 from functools import wraps
 from urllib.parse import urlencode
@@ -34,8 +35,25 @@ EXEMPT_PREFIXES = (
 LOGIN_AT = "login_at"
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+def client_ip(request) -> str | None:
+    """The client's address, for the audit log, the session list and lockout.
+
+    Behind ``TRUSTED_PROXY_COUNT`` proxies it is the address the outermost of them saw:
+    the entry that many places from the right of X-Forwarded-For (each proxy appends its
+    peer). Entries further left came from the client and are not believed."""
+    if request is None:
+        return None
+    remote = request.META.get("REMOTE_ADDR")
+    hops = settings.TRUSTED_PROXY_COUNT
+    if not hops:
+        return remote
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(forwarded) < hops:
+        return remote  # the proxies did not add what they should: do not guess
+    try:
+        return str(ipaddress.ip_address(forwarded[-hops]))
+    except ValueError:
+        return remote
 
 
 class StaffSessionMiddleware:
@@ -98,7 +116,7 @@ def _touch(request) -> None:
         defaults={
             "user": request.user,
             "last_seen_at": now,
-            "ip": _client_ip(request),
+            "ip": client_ip(request),
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
             "created_at": datetime.fromtimestamp(
                 request.session.get(LOGIN_AT, now.timestamp()), tz=UTC
@@ -119,7 +137,7 @@ def session_started(request, user) -> None:
             "user": user,
             "created_at": now,
             "last_seen_at": now,
-            "ip": _client_ip(request),
+            "ip": client_ip(request),
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
         },
     )

@@ -7,10 +7,7 @@ from django.dispatch import receiver
 
 from .audit import audit_record
 from .models import User, UserSession
-
-
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+from .security import client_ip
 
 
 @receiver(user_logged_in)
@@ -20,7 +17,10 @@ def _logged_in(sender, request, user, **_kwargs):
     if request is not None and hasattr(request, "session"):
         session_started(request, user)
     audit_record(
-        action="auth.login", actor=user, jurisdictions=[user.jurisdiction_code], ip=_ip(request)
+        action="auth.login",
+        actor=user,
+        jurisdictions=[user.jurisdiction_code],
+        ip=client_ip(request),
     )
 
 
@@ -37,7 +37,7 @@ def _logged_out(sender, request, user, **_kwargs):
             action="auth.logout",
             actor=user,
             jurisdictions=[user.jurisdiction_code],
-            ip=_ip(request),
+            ip=client_ip(request),
         )
 
 
@@ -50,7 +50,7 @@ def _login_failed(sender, credentials, request=None, **_kwargs):
         action="auth.login_failed",
         actor=f"anonymous:{username}",
         jurisdictions=[named.jurisdiction_code if named else None],
-        ip=_ip(request),
+        ip=client_ip(request),
     )
 
 

@@ -28,6 +28,7 @@ from .audit import audit_record, canonical_json, verify_chain
 from .choices import Role
 from .filtersets import AuditEventFilterSet
 from .models import AuditEvent
+from .security import client_ip
 from .selectors import (
     audit_events_for,
     auditor_data,
@@ -140,7 +141,7 @@ def verify_now(request: HttpRequest) -> HttpResponse:
         actor=request.user,
         jurisdictions=overseen_jurisdictions(request.user),
         data={"checked": checked, "intact": broken is None, "broken": str(broken or "")},
-        ip=request.META.get("REMOTE_ADDR"),
+        ip=client_ip(request),
     )
     if broken is None:
         messages.success(
@@ -231,7 +232,7 @@ def _export(request: HttpRequest, fmt: str) -> HttpResponse:
         actor=request.user,
         jurisdictions=overseen_jurisdictions(request.user),
         data={"format": fmt, "filters": filters},
-        ip=request.META.get("REMOTE_ADDR"),
+        ip=client_ip(request),
     )
     events = filterset.qs.filter(id__lt=record.id).order_by("id").iterator(chunk_size=EXPORT_CHUNK)
     content_type, render_lines = _FORMATS[fmt]

@@ -316,6 +316,41 @@ def test_the_rest_doubles_with_each_wrong_code_up_to_an_hour():
 # --- lockout ----------------------------------------------------------------------------
 
 
+def test_behind_the_proxy_the_address_it_saw_is_recorded_and_locked_out(settings):
+    """One trusted proxy: the client's own X-Forwarded-For entries are not believed, the
+    one the proxy appended is, for lockout, the audit log and the session list."""
+    from axes.models import AccessAttempt
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    user = UserFactory(username="proxied")
+    via_proxy = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.5")
+    password_step(via_proxy, user, "not-the-password")
+    failed = AuditEvent.objects.get(action="auth.login_failed")
+    assert failed.ip == "203.0.113.5"
+    assert AccessAttempt.objects.get(username="proxied").ip_address == "203.0.113.5"
+
+    assert password_step(via_proxy, user).status_code == 302
+    assert AuditEvent.objects.get(action="auth.login", actor=user).ip == "203.0.113.5"
+    assert UserSession.objects.get(user=user).ip == "203.0.113.5"
+
+    # No header, or rubbish where the proxy's entry should be: the peer, never a guess.
+    bare = Client(REMOTE_ADDR="10.0.0.2")
+    password_step(bare, user, "wrong-again")
+    forged = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="not-an-address")
+    password_step(forged, user, "wrong-again")
+    addresses = AuditEvent.objects.filter(action="auth.login_failed").values_list("ip", flat=True)
+    assert sorted(addresses) == ["10.0.0.2", "10.0.0.2", "203.0.113.5"]
+
+
+def test_without_a_trusted_proxy_a_forwarded_header_is_ignored(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    user = UserFactory(username="direct")
+    client = Client(REMOTE_ADDR="198.51.100.8", HTTP_X_FORWARDED_FOR="203.0.113.77")
+    password_step(client, user, "not-the-password")
+    assert AuditEvent.objects.get(action="auth.login_failed").ip == "198.51.100.8"
+
+
+
 def test_a_locked_out_account_refuses_even_the_right_password_and_is_audited():
     user = UserFactory(username="target")
     client = Client()

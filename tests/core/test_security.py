@@ -350,7 +350,6 @@ def test_without_a_trusted_proxy_a_forwarded_header_is_ignored(settings):
     assert AuditEvent.objects.get(action="auth.login_failed").ip == "198.51.100.8"
 
 
-
 def test_a_locked_out_account_refuses_even_the_right_password_and_is_audited():
     user = UserFactory(username="target")
     client = Client()

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pygal
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from deadlines.choices import DeadlineState
-from deadlines.services import UNFINISHED
+from deadlines.selectors import LATE, ON_TIME, unfinished
 
 from .selectors import desk_deadlines
 
@@ -20,7 +19,7 @@ BOARD_LIMIT = 100
 
 def board(*, user, now: datetime) -> dict[str, list]:
     local_midnight = timezone.localtime(now).replace(hour=23, minute=59, second=59)
-    open_clocks = desk_deadlines(user=user).filter(UNFINISHED).order_by("due_at")
+    open_clocks = unfinished(desk_deadlines(user)).order_by("due_at")
     return {
         "overdue": list(open_clocks.filter(due_at__lte=now)[:BOARD_LIMIT]),
         "at_risk": list(open_clocks.filter(warn_at__lte=now, due_at__gt=now)[:BOARD_LIMIT]),
@@ -37,14 +36,11 @@ def weekly_on_time(*, user, now: datetime, weeks: int = 12) -> list[tuple[dateti
     """(week, met on time, met late) for the last ``weeks`` weeks."""
     since = now - timedelta(weeks=weeks)
     rows = (
-        desk_deadlines(user=user)
+        desk_deadlines(user)
         .filter(met_at__gte=since)
         .annotate(week=TruncWeek("met_at"))
         .values("week")
-        .annotate(
-            on_time=Count("id", filter=Q(state=DeadlineState.MET)),
-            late=Count("id", filter=Q(state=DeadlineState.MISSED)),
-        )
+        .annotate(on_time=Count("id", filter=ON_TIME), late=Count("id", filter=LATE))
         .order_by("week")
     )
     return [(row["week"], row["on_time"], row["late"]) for row in rows]

@@ -9,11 +9,10 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
-from deadlines.choices import DeadlineKind, DeadlineState
-from deadlines.models import Deadline
+from deadlines import selectors as clocks
+from deadlines.choices import DeadlineKind
 from liaison.models import Platform
 
 from .choices import OrderStatus, ResponseKind
@@ -54,18 +53,7 @@ def counted_orders(
 def on_time_share(orders: QuerySet[TakedownOrder], kind: DeadlineKind) -> dict:
     """Of the clocks of this kind that finished (met, or missed and not cancelled), the
     share met on time."""
-    clocks = Deadline.objects.filter(
-        subject_type=ContentType.objects.get_for_model(TakedownOrder),
-        subject_id__in=orders.values("id"),
-        kind=kind,
-    ).filter(Q(state=DeadlineState.MET) | Q(state=DeadlineState.MISSED, cancelled_at__isnull=True))
-    finished = clocks.count()
-    on_time = clocks.filter(state=DeadlineState.MET).count()
-    return {
-        "finished": finished,
-        "on_time": on_time,
-        "share": on_time / finished if finished else None,
-    }
+    return clocks.on_time_share(clocks.clocks_of(TakedownOrder, orders.values("id"), kind=kind))
 
 
 def _seconds(pairs) -> list[float]:

@@ -11,11 +11,20 @@ from drf_spectacular.utils import extend_schema_field
 from liaison.models import Jurisdiction, Platform
 from takedown.core.forms import style_widgets
 
-from .choices import CaseStatus
+from .choices import OPEN_CASE_STATUSES, CaseStatus
 from .models import Case, ReportedItem
 from .normalise import InvalidURL, normalise_url
 
 _HEX = re.compile(r"^[0-9a-fA-F]{32}$|^[0-9a-fA-F]{64}$")
+
+
+def queue_params(params):
+    """The queue's defaults, for the page and the API alike: open cases unless a status
+    is asked for."""
+    data = params.copy()
+    if "status" not in data:
+        data.setlist("status", list(OPEN_CASE_STATUSES))
+    return data
 
 
 class CaseFilterSet(django_filters.FilterSet):

@@ -22,27 +22,6 @@ _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 _MD5 = re.compile(r"^[0-9a-fA-F]{32}$")
 
 
-def apply_service_error(form: forms.Form, error) -> None:
-    """Show a service's ValidationFailed / Conflict / InvalidTransition on the form:
-    field errors on their fields, everything else (with the explanation) above the form."""
-    unplaced = []
-    for field, messages in (error.fields or {}).items():
-        if isinstance(messages, dict):  # per-item errors: {"3": {"url": [...]}}
-            for position, item_fields in messages.items():
-                for name, texts in item_fields.items():
-                    form.add_error(
-                        "items" if "items" in form.fields else None,
-                        _("Line %(line)s, %(field)s: %(text)s")
-                        % {"line": int(position) + 1, "field": name, "text": " ".join(texts)},
-                    )
-        elif field in form.fields:
-            form.add_error(field, messages)
-        else:
-            unplaced.extend(messages)
-    if unplaced or not error.fields:
-        form.add_error(None, " ".join([error.detail, *map(str, unplaced)]))
-
-
 class VersionedForm(StyledForm):
     """Carries the case version the officer saw, for optimistic locking."""
 
@@ -280,6 +259,23 @@ class MLAResponseForm(StyledForm):
         ],
     )
     text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CloseResolvedForm(VersionedForm):
+    reason = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class MLATextForm(StyledForm):
+    """A reply, or why a request is withdrawn."""
+
+    text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VictimReviewForm(StyledForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("discard", _("Discard"))]
+    )
+    body = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea)
 
 
 class HandoverForm(StyledForm):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from deadlines.models import Deadline
 from liaison.choices import DepictionType, VictimNotificationRule
 from takedown.core.fields import EncryptedTextField
+from takedown.core.transitions import Versioned
 
 from .choices import (
     AgeGroup,
@@ -49,7 +50,7 @@ def deadline_relation():
     )
 
 
-class Case(models.Model):
+class Case(Versioned, models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     status = models.CharField(
         _("status"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.NEW
@@ -570,6 +571,11 @@ class VictimNotice(models.Model):
     def __str__(self) -> str:
         return f"Victim notice {self.pk} (case {self.case_id})"
 
+    @property
+    def opted_out(self) -> bool:
+        """Nothing is ever drafted or sent to a victim who opted out."""
+        return self.preference == VictimPreference.OPT_OUT
+
 
 class VictimMessage(models.Model):
     """A drafted notice for a milestone, reviewed by an officer before it goes out."""
@@ -597,6 +603,11 @@ class VictimMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.milestone} notice ({self.status})"
+
+    @property
+    def case_id(self) -> int:
+        """The case its events belong to (the audit log files them there)."""
+        return self.notice.case_id
 
 
 class BulkImport(models.Model):
@@ -647,3 +658,15 @@ class BulkImport(models.Model):
 
     def __str__(self) -> str:
         return f"Import {self.pk} ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == ImportStatus.DONE
+
+    @property
+    def failed(self) -> bool:
+        return self.status == ImportStatus.FAILED

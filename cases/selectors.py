@@ -1,75 +1,34 @@
-"""Reads, each scoped to what the caller may see. A queryset that reaches a view
-without passing through here is a bug."""
+"""Reads of the cases app. Each starts from what the caller may see (cases/access.py)
+or from an object the caller was already allowed to load."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
+from django.db.models import QuerySet
 
-from deadlines.models import Deadline
-from deadlines.services import UNFINISHED
-from takedown.core.audit import audit_record
-from takedown.core.choices import Role
-from takedown.core.models import AuditEvent, User
+from deadlines import selectors as clocks
+from takedown.core.keyset import Key, ordered
+from takedown.core.models import AuditEvent
 
-from .models import Case, CaseParticipant, ReportedItem
+from .access import cases_for, desk_ids_for
+from .choices import MLAStatus, OrderRequestStatus
+from .models import Case, OrderRequest, ReportedItem, TakedownOrder
+from .transitions import ITEM, RUNNING
 
-
-def desk_ids_for(user: User) -> list[int]:
-    if not getattr(user, "is_authenticated", False) or not hasattr(user, "desks"):
-        return []
-    cached = getattr(user, "_desk_ids", None)
-    if cached is None:
-        cached = user._desk_ids = list(user.desks.values_list("id", flat=True))
-    return cached
+# The triage queue's order: acute first, then by the binding time left (cases without a
+# running clock last), then oldest. The partial index case_open_queue_idx follows it.
+QUEUE_KEYS = [Key("acute", descending=True), Key("queue_due_at", nullable=True), Key("id")]
 
 
-def case_list_for_user(*, user: User) -> QuerySet[Case]:
-    """Cases where one of the officer's desks is lead or participant."""
-    if not isinstance(user, User) or not user.has_role(Role.LIAISON_OFFICER):
-        return Case.objects.none()  # anonymous users and API clients see no cases
-    return Case.objects.filter(
-        Exists(CaseParticipant.objects.filter(case=OuterRef("pk"), desk_id__in=desk_ids_for(user)))
+def case_queue(user) -> QuerySet[Case]:
+    """The triage queue, for the page and ``GET /api/v1/cases/`` alike."""
+    return ordered(
+        cases_for(user).select_related("lead_desk__authority", "assignee", "merged_into"),
+        QUEUE_KEYS,
     )
-
-
-def case_get_for_user(*, user: User, reference: str) -> Case:
-    """The case, or a 404 — never a 403 that would confirm it exists."""
-    case = (
-        case_list_for_user(user=user)
-        .select_related("lead_desk__authority__jurisdiction", "assignee", "merged_into")
-        .filter(reference=reference)
-        .first()
-    )
-    if case is None:
-        if Case.objects.filter(reference=reference).exists():
-            audit_record(
-                action="case.access_denied",
-                actor=user,
-                jurisdictions=[getattr(user, "jurisdiction_code", None)],
-                data={"reference": reference},
-            )
-        raise Http404("No such case.")
-    return case
-
-
-def user_may_act_on(*, user: User, case: Case) -> bool:
-    return (
-        user.has_role(Role.LIAISON_OFFICER)
-        and case.participants.filter(desk_id__in=desk_ids_for(user)).exists()
-    )
-
-
-def case_jurisdictions(case: Case) -> list[str]:
-    """Every jurisdiction involved: the desks' and where the items are hosted."""
-    codes = set(case.participants.values_list("desk__authority__jurisdiction", flat=True))
-    codes |= set(
-        case.items.exclude(hosting_jurisdiction=None).values_list("hosting_jurisdiction", flat=True)
-    )
-    return sorted(codes)
 
 
 def case_timeline(case: Case) -> QuerySet[AuditEvent]:
@@ -88,24 +47,83 @@ def merged_family(case: Case) -> list[int]:
     return ids
 
 
-def running_deadlines(case_ids: list[int]) -> dict[int, list[Deadline]]:
-    """Running (or still escalating) clocks of these cases, nearest first; one query."""
-    by_case: dict[int, list[Deadline]] = {}
-    for deadline in Deadline.objects.filter(UNFINISHED, case_id__in=case_ids).order_by("due_at"):
-        by_case.setdefault(deadline.case_id, []).append(deadline)
-    return by_case
+def case_items(case: Case) -> QuerySet[ReportedItem]:
+    return case.items.select_related("platform", "hosting_jurisdiction").order_by("id")
 
 
-def case_deadlines(case: Case) -> QuerySet[Deadline]:
-    return (
-        Deadline.objects.filter(case_id=case.pk)
-        .prefetch_related("pauses", "escalations")
-        .order_by("due_at")
+def with_clock(cases: list[Case]) -> list[Case]:
+    """Each case with ``clock``: its nearest unfinished clock (one query for the page)."""
+    by_case = clocks.unfinished_by_case([case.pk for case in cases])
+    for case in cases:
+        case.clock = next(iter(by_case.get(case.pk, [])), None)
+    return cases
+
+
+def desk_deadlines(user) -> QuerySet:
+    """Clocks of my desks: those they answer for, and those of their cases (platforms'
+    clocks on their orders, MLA responses they wait for)."""
+    return clocks.clocks_seen_by(case_ids=cases_for(user).values("id"), desk_ids=desk_ids_for(user))
+
+
+# --- What is already under way for an item ---------------------------------------------------
+
+
+def items_in_hand(items: Iterable[ReportedItem]) -> dict[int, str]:
+    """Items a prosecutor already has: in an open request, or in a running order. Asked
+    by the request service (which refuses them) and by the case page (which then says
+    what is awaited instead of offering the request again)."""
+    ids = [item.pk for item in items]
+    requested = OrderRequest.items.through.objects.filter(
+        reporteditem_id__in=ids, orderrequest__status=OrderRequestStatus.OPEN
+    ).values_list("reporteditem_id", flat=True)
+    ordered = TakedownOrder.items.through.objects.filter(
+        reporteditem_id__in=ids,
+        takedownorder__status__in=RUNNING,
+        takedownorder__is_sandbox=False,
+        takedownorder__duplicate_of__isnull=True,
+    ).values_list("reporteditem_id", flat=True)
+    return {**dict.fromkeys(ordered, "ordered"), **dict.fromkeys(requested, "requested")}
+
+
+def requestable_items(items: Iterable[ReportedItem]) -> list[ReportedItem]:
+    """Items an order may still be requested for: online, and nobody has them in hand."""
+    items = list(items)
+    held = items_in_hand(items)
+    return [item for item in items if ITEM.can(item, "ordered") and item.pk not in held]
+
+
+def open_requests(case: Case) -> QuerySet[OrderRequest]:
+    return case.order_requests.filter(status=OrderRequestStatus.OPEN).select_related(
+        "platform", "authority"
     )
 
 
-def case_items(case: Case) -> QuerySet[ReportedItem]:
-    return case.items.select_related("platform", "hosting_jurisdiction").order_by("id")
+def open_mla_count(case: Case, authority) -> int:
+    return case.mla_requests.filter(
+        requesting_authority=authority,
+        status__in=[MLAStatus.DRAFT, MLAStatus.SENT, MLAStatus.ACCEPTED, MLAStatus.INFO_REQUESTED],
+    ).count()
+
+
+def desk_actions(case: Case) -> list[dict]:
+    """Per desk of a coalition: its role and what it has under way on this case."""
+    rows = []
+    for participant in case.participants.select_related("desk__authority").order_by(
+        "-role", "joined_at"
+    ):
+        desk = participant.desk
+        rows.append(
+            {
+                "desk": desk,
+                "role": participant.get_role_display(),
+                "order_requests": case.order_requests.filter(
+                    requested_by__desks=desk, status=OrderRequestStatus.OPEN
+                ).count(),
+                "mla_requests": open_mla_count(case, desk.authority),
+                "evidence": case.evidence_packages.filter(created_by__desks=desk).count(),
+            }
+        )
+    return rows
 
 
 @dataclass(frozen=True)
@@ -115,7 +133,7 @@ class PdqMatch:
     distance: int
 
 
-def pdq_suggestions(case: Case, *, user: User) -> list[PdqMatch]:
+def pdq_suggestions(case: Case, *, user) -> list[PdqMatch]:
     """Items elsewhere whose PDQ hash is within the configured Hamming distance of one of
     this case's: suggested to the officer, never merged automatically. A scan over the
     items that have a PDQ hash (no index does Hamming distance); kept off the bulk path."""
@@ -123,12 +141,11 @@ def pdq_suggestions(case: Case, *, user: User) -> list[PdqMatch]:
     own = [(item, int(item.pdq, 16)) for item in case.items.exclude(pdq="")]
     if not own:
         return []
-    visible = case_list_for_user(user=user).values("id")
     matches = []
     for other in (
         ReportedItem.objects.exclude(pdq="")
         .exclude(case=case)
-        .filter(case__in=visible)
+        .filter(case__in=cases_for(user).values("id"))
         .select_related("case")
         .only("id", "pdq", "url", "case__reference", "case__status")
         .iterator(chunk_size=5000)
@@ -139,88 +156,3 @@ def pdq_suggestions(case: Case, *, user: User) -> list[PdqMatch]:
             if distance <= limit:
                 matches.append(PdqMatch(item, other, distance))
     return sorted(matches, key=lambda m: m.distance)[:50]
-
-
-def desk_deadlines(*, user: User) -> QuerySet[Deadline]:
-    """Clocks of my desks: those they answer for, and those of their cases (platforms'
-    clocks on their orders, MLA responses they wait for)."""
-    visible = case_list_for_user(user=user).values("id")
-    return Deadline.objects.filter(
-        Q(case_id__in=visible) | Q(responsible_desk__in=desk_ids_for(user))
-    ).select_related("responsible_platform", "responsible_desk")
-
-
-def order_requests_for(*, user: User) -> QuerySet:
-    """A prosecutor sees the requests to their own authority."""
-    from .models import OrderRequest
-
-    if (
-        not isinstance(user, User)
-        or not user.has_role(Role.PROSECUTOR)
-        or user.authority_id is None
-    ):
-        return OrderRequest.objects.none()
-    return OrderRequest.objects.filter(authority_id=user.authority_id)
-
-
-def orders_for(*, user: User) -> QuerySet:
-    """A prosecutor sees their authority's orders; an officer those of their desks' cases."""
-    from .models import TakedownOrder
-
-    if not isinstance(user, User):
-        return TakedownOrder.objects.none()
-    if user.has_role(Role.PROSECUTOR) and user.authority_id is not None:
-        return TakedownOrder.objects.filter(
-            issuing_authority_id=user.authority_id, is_sandbox=False
-        )
-    return TakedownOrder.objects.filter(
-        case__in=case_list_for_user(user=user).values("id"), is_sandbox=False
-    )
-
-
-def mla_requests_for(*, user: User) -> QuerySet:
-    """Requests a user may see: those of their desks' cases, those sent by their
-    authority, and those addressed to their authority or its desks."""
-    from .models import MLARequest
-
-    if not isinstance(user, User) or not (
-        user.has_role(Role.LIAISON_OFFICER) or user.has_role(Role.PROSECUTOR)
-    ):
-        return MLARequest.objects.none()
-    authorities = set(user.desks.values_list("authority_id", flat=True)) | (
-        {user.authority_id} if user.authority_id else set()
-    )
-    return MLARequest.objects.filter(
-        Q(case__in=case_list_for_user(user=user).values("id"))
-        | Q(requesting_authority_id__in=authorities)
-        | Q(requested_authority_id__in=authorities)
-    )
-
-
-def desk_actions(case: Case) -> list[dict]:
-    """Per desk of a coalition: its role and what it has under way on this case."""
-    from .models import MLARequest, OrderRequest
-
-    rows = []
-    for participant in case.participants.select_related("desk__authority").order_by(
-        "-role", "joined_at"
-    ):
-        authority = participant.desk.authority
-        rows.append(
-            {
-                "desk": participant.desk,
-                "role": participant.get_role_display(),
-                "order_requests": OrderRequest.objects.filter(
-                    case=case, requested_by__desks=participant.desk, status="open"
-                ).count(),
-                "mla_requests": MLARequest.objects.filter(
-                    case=case,
-                    requesting_authority=authority,
-                    status__in=["draft", "sent", "accepted", "info_requested"],
-                ).count(),
-                "evidence": case.evidence_packages.filter(
-                    created_by__desks=participant.desk
-                ).count(),
-            }
-        )
-    return rows

@@ -15,16 +15,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from deadlines.choices import DeadlineKind, DeadlineState
-from deadlines.models import Deadline, Escalation
+from deadlines.choices import DeadlineKind
+from deadlines.selectors import clock_figures
 
 from .choices import MLAStatus
 from .figures import counted_orders, duration_summary, order_figures
-from .models import Case, MLARequest, Report, ReportItem
+from .models import Case, MLARequest, Report, ReportItem, TakedownOrder
 
 
 @dataclass(frozen=True)
@@ -67,23 +66,11 @@ class Scope:
         return f"platform {self.platform}" if self.platform else "network"
 
 
-def _on_time(deadlines) -> dict:
-    finished = deadlines.filter(
-        Q(state=DeadlineState.MET) | Q(state=DeadlineState.MISSED, cancelled_at__isnull=True)
-    )
-    total = finished.count()
-    on_time = finished.filter(state=DeadlineState.MET).count()
-    return {"finished": total, "on_time": on_time, "share": on_time / total if total else None}
-
-
 def compute(*, period: Period, scope: Scope) -> dict:
     in_period = {"created_at__gte": period.start, "created_at__lt": period.end}
     reports = Report.objects.filter(received_at__gte=period.start, received_at__lt=period.end)
     lines = ReportItem.objects.filter(report__in=reports)
     orders = counted_orders(since=period.start, until=period.end)
-    clocks = Deadline.objects.filter(
-        started_at__gte=period.start, started_at__lt=period.end, is_sandbox=False
-    )
     mla = MLARequest.objects.filter(**in_period).exclude(status=MLAStatus.DRAFT)
     cases = Case.objects.filter(**in_period)
     if scope.jurisdiction:
@@ -91,7 +78,6 @@ def compute(*, period: Period, scope: Scope) -> dict:
         reports = reports.filter(reporting_jurisdiction=code)
         lines = lines.filter(report__reporting_jurisdiction=code)
         orders = orders.filter(issuing_authority__jurisdiction=code)
-        clocks = clocks.filter(jurisdiction=code)
         mla = mla.filter(
             Q(requesting_authority__jurisdiction=code) | Q(requested_authority__jurisdiction=code)
         )
@@ -100,12 +86,14 @@ def compute(*, period: Period, scope: Scope) -> dict:
         reports = reports.filter(lines__item__platform__slug=scope.platform).distinct()
         lines = lines.filter(item__platform__slug=scope.platform)
         orders = orders.filter(platform__slug=scope.platform)
-        order_ids = orders.values("id")
-        clocks = clocks.filter(responsible_platform__slug=scope.platform, subject_id__in=order_ids)
         mla = mla.none()
         cases = cases.filter(items__platform__slug=scope.platform).distinct()
-    assessment = clocks.filter(
-        kind=DeadlineKind.ASSESSMENT, subject_type=ContentType.objects.get_for_model(Case)
+    clocks = clock_figures(
+        start=period.start,
+        end=period.end,
+        jurisdiction=scope.jurisdiction,
+        platform=scope.platform,
+        subjects=(TakedownOrder, orders.values("id")) if scope.platform else None,
     )
     figures = order_figures(orders)
     return {
@@ -117,22 +105,13 @@ def compute(*, period: Period, scope: Scope) -> dict:
         "cases_opened": cases.count(),
         "orders_issued": figures["orders"],
         "notices_issued": figures["notices"],
-        "time_to_assessment": duration_summary(
-            [
-                (met - start).total_seconds()
-                for start, met in assessment.filter(met_at__isnull=False).values_list(
-                    "started_at", "met_at"
-                )
-            ]
-        ),
+        "time_to_assessment": duration_summary(clocks["assessment_seconds"]),
         "time_to_acknowledge": figures["time_to_acknowledge"],
         "time_to_removal": figures["time_to_removal"],
-        "within_deadline": {
-            kind: _on_time(clocks.filter(kind=kind)) for kind in DeadlineKind.values
-        },
+        "within_deadline": clocks["within_deadline"],
         "cannot_comply_by_ground": figures["cannot_comply_by_ground"],
         "objections": figures["objections"],
-        "escalations": Escalation.objects.filter(deadline__in=clocks, level__gte=1).count(),
+        "escalations": clocks["escalations"],
         "mla_by_outcome": dict(mla.values_list("status").annotate(n=Count("id")).order_by()),
     }
 

@@ -4,20 +4,39 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from takedown.core.errors import ApplicationError
 from takedown.core.security import step_up_required
+from takedown.core.web import run_service
 
+from .access import (
+    case_for,
+    cases_for,
+    may_add_mla_document,
+    may_answer_mla,
+    may_reply_mla,
+    may_see_victims,
+    mla_requests_for,
+    user_authorities,
+)
 from .choices import MLAStatus
-from .forms import HandoverForm, MLAForm, MLAResponseForm, VictimNoticeForm, apply_service_error
+from .forms import (
+    HandoverForm,
+    MLAForm,
+    MLAResponseForm,
+    MLATextForm,
+    VictimNoticeForm,
+    VictimReviewForm,
+)
 from .models import VictimMessage
-from .selectors import case_get_for_user, case_list_for_user, mla_requests_for
-from .services import cooperation
+from .services import handover, mla
+from .services import victims as victim_services
+from .transitions import MLA
 
 
 def _prefilled_description(case) -> str:
@@ -48,43 +67,40 @@ def _prefilled_description(case) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def mla_new(request, reference: str):
-    case = case_get_for_user(user=request.user, reference=reference)
+    case = case_for(request.user, reference)
     choices = [(i.pk, i.url or i.sha256) for i in case.items.all()]
     form = MLAForm(
         request.POST or None,
         item_choices=choices,
         initial={"description": _prefilled_description(case), "items": [c[0] for c in choices]},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            mla = cooperation.mla_create(
-                case=case,
-                requester=request.user,
-                requested_authority=data["requested_authority"],
-                kind=data["kind"],
-                urgency=data["urgency"],
-                legal_basis=data["legal_basis"],
-                description=data["description"],
-                items=list(case.items.filter(pk__in=data["items"])),
-                packages=list(case.evidence_packages.all()),
-                preserve_until=data["preserve_until"],
-                preservation_scope=data["preservation_scope"],
+
+    def create(data):
+        draft = mla.mla_create(
+            case=case,
+            requester=request.user,
+            requested_authority=data["requested_authority"],
+            kind=data["kind"],
+            urgency=data["urgency"],
+            legal_basis=data["legal_basis"],
+            description=data["description"],
+            items=list(case.items.filter(pk__in=data["items"])),
+            packages=list(case.evidence_packages.all()),
+            preserve_until=data["preserve_until"],
+            preservation_scope=data["preservation_scope"],
+        )
+        return mla.mla_send(request=draft, actor=request.user) if "send" in request.POST else draft
+
+    if request.method == "POST" and (request_ := run_service(request, create, form=form)):
+        if request_.duplicate_of_id:
+            messages.info(
+                request,
+                _("The same data is already requested (%(ref)s): linked, not sent twice.")
+                % {"ref": request_.duplicate_of.reference},
             )
-            if "send" in request.POST:
-                mla = cooperation.mla_send(request=mla, actor=request.user)
-        except ApplicationError as error:
-            apply_service_error(form, error)
         else:
-            if mla.duplicate_of_id:
-                messages.info(
-                    request,
-                    _("The same data is already requested (%(ref)s): linked, not sent twice.")
-                    % {"ref": mla.duplicate_of.reference},
-                )
-            else:
-                messages.success(request, _("%(ref)s saved.") % {"ref": mla.reference})
-            return redirect("mla:detail", pk=mla.pk)
+            messages.success(request, _("%(ref)s saved.") % {"ref": request_.reference})
+        return redirect("mla:detail", pk=request_.pk)
     return render(
         request, "mla/new.html", {"case": case, "form": form}, status=400 if form.errors else 200
     )
@@ -98,9 +114,7 @@ def mla_inbox(request):
         .select_related("case", "requesting_authority", "requested_authority")
         .prefetch_related("deadlines")
     )
-    authorities = set(request.user.desks.values_list("authority_id", flat=True)) | {
-        request.user.authority_id
-    }
+    authorities = user_authorities(request.user)
     return render(
         request,
         "mla/inbox.html",
@@ -140,76 +154,84 @@ def _mla_for(request, pk):
 @login_required
 @require_GET
 def mla_detail(request, pk: int):
-    mla = _mla_for(request, pk)
+    request_ = _mla_for(request, pk)
+    may_answer = may_answer_mla(request.user, request_)
+    may_reply = may_reply_mla(request.user, request_)
     return render(
         request,
         "mla/detail.html",
         {
-            "mla": mla,
-            "may_answer": cooperation.mla_may_answer(request.user, mla),
-            "may_reply": request.user.authority_id == mla.requesting_authority_id,
+            "mla": request_,
+            "can_respond": may_answer and MLA.can(request_, "refused"),
+            "can_attach": may_add_mla_document(request.user, request_)
+            and MLA.can(request_, "document_added"),
+            "can_reply": may_reply and MLA.can(request_, "information_given"),
+            "can_send": may_reply and MLA.can(request_, "sent"),
+            "can_withdraw": may_reply and MLA.can(request_, "withdrawn"),
             "response_form": MLAResponseForm(),
             "now": timezone.now(),
         },
     )
 
 
+# What each button on the request's page does: (form, service call).
+MLA_ACTIONS = {
+    "respond": (
+        MLAResponseForm,
+        lambda request, request_, data: mla.mla_respond(
+            request=request_, responder=request.user, action=data["action"], text=data["text"]
+        ),
+    ),
+    "reply": (
+        MLATextForm,
+        lambda request, request_, data: mla.mla_reply(
+            request=request_, requester=request.user, text=data["text"]
+        ),
+    ),
+    "send": (
+        None,
+        lambda request, request_, data: mla.mla_send(request=request_, actor=request.user),
+    ),
+    "withdraw": (
+        MLATextForm,
+        lambda request, request_, data: mla.mla_withdraw(
+            request=request_, requester=request.user, reason=data["text"]
+        ),
+    ),
+}
+
+
 @login_required
 @require_POST
 def mla_action(request, pk: int, action: str):
-    mla = _mla_for(request, pk)
-    text = request.POST.get("text", "")
-    try:
-        if action == "respond":
-            cooperation.mla_respond(
-                request=mla,
-                responder=request.user,
-                action=request.POST.get("action", ""),
-                text=text,
-            )
-        elif action == "reply":
-            cooperation.mla_reply(request=mla, requester=request.user, text=text)
-        elif action == "send":
-            cooperation.mla_send(request=mla, actor=request.user)
-        elif action == "withdraw":
-            cooperation.mla_withdraw(request=mla, requester=request.user, reason=text)
-        else:
-            raise DjangoPermissionDenied
-    except ApplicationError as error:
-        messages.error(
-            request,
-            " ".join(
-                [
-                    error.detail,
-                    *(" ".join(map(str, v)) for v in error.fields.values() if isinstance(v, list)),
-                ]
-            ),
-        )
-    else:
-        messages.success(request, _("Done."))
-    return redirect("mla:detail", pk=mla.pk)
+    request_ = _mla_for(request, pk)
+    if action not in MLA_ACTIONS:
+        raise Http404
+    form_class, call = MLA_ACTIONS[action]
+    run_service(
+        request,
+        lambda data: call(request, request_, data),
+        form=form_class(request.POST) if form_class else None,
+        success=_("Done."),
+        on_form=False,
+    )
+    return redirect("mla:detail", pk=request_.pk)
 
 
 @login_required
 @require_POST
 def case_handover(request, reference: str):
-    case = case_get_for_user(user=request.user, reference=reference)
-    form = HandoverForm(request.POST)
-    if form.is_valid():
-        try:
-            cooperation.case_handover(
-                case=case,
-                officer=request.user,
-                to_desk=form.cleaned_data["to_desk"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ApplicationError as error:
-            messages.error(request, error.detail)
-        else:
-            messages.success(
-                request,
-                _("The lead is now with %(desk)s.") % {"desk": form.cleaned_data["to_desk"]},
-            )
+    case = case_for(request.user, reference)
+    result = run_service(
+        request,
+        lambda data: handover.case_handover(
+            case=case, officer=request.user, to_desk=data["to_desk"], reason=data["reason"]
+        ),
+        form=HandoverForm(request.POST),
+        on_form=False,
+    )
+    if result is not None:
+        messages.success(request, _("The lead is now with %(desk)s.") % {"desk": result.lead_desk})
     return redirect("cases:detail", reference=case.reference)
 
 
@@ -218,25 +240,24 @@ def case_handover(request, reference: str):
 @step_up_required
 def victims(request, reference: str):
     """Victim data: only for the lead desk's officers with the permission; every read logged."""
-    case = case_get_for_user(user=request.user, reference=reference)
-    if not cooperation.may_see_victims(request.user, case):
-        raise DjangoPermissionDenied
+    case = case_for(request.user, reference)
+    if not may_see_victims(request.user, case):
+        raise PermissionDenied
     form = VictimNoticeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cooperation.victim_notice_create(case=case, officer=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, _("Recorded."))
-            return redirect("cases:victims", reference=case.reference)
+    if request.method == "POST" and run_service(
+        request,
+        lambda data: victim_services.victim_notice_create(case=case, officer=request.user, **data),
+        form=form,
+        success=_("Recorded."),
+    ):
+        return redirect("cases:victims", reference=case.reference)
     rule = case.lead_desk.authority.jurisdiction.get_victim_notification_rule_display()
     return render(
         request,
         "cases/victims.html",
         {
             "case": case,
-            "notices": cooperation.victim_notices_read(case=case, officer=request.user),
+            "notices": victim_services.victim_notices_read(case=case, officer=request.user),
             "form": form,
             "rule": rule,
         },
@@ -250,19 +271,21 @@ def victims(request, reference: str):
 def victim_message_review(request, pk: int):
     message = get_object_or_404(  # 404, not 403: no hint that an id exists elsewhere
         VictimMessage.objects.select_related("notice__case").filter(
-            notice__case__in=case_list_for_user(user=request.user).values("id")
+            notice__case__in=cases_for(request.user).values("id")
         ),
         pk=pk,
     )
-    if not cooperation.may_see_victims(request.user, message.notice.case):
-        raise DjangoPermissionDenied
-    try:
-        cooperation.victim_message_review(
+    if not may_see_victims(request.user, message.notice.case):
+        raise PermissionDenied
+    run_service(
+        request,
+        lambda data: victim_services.victim_message_review(
             message=message,
             officer=request.user,
-            approve=request.POST.get("decision") == "approve",
-            body=request.POST.get("body") or None,
-        )
-    except ApplicationError as error:
-        messages.error(request, error.detail)
+            approve=data["decision"] == "approve",
+            body=data["body"] or None,
+        ),
+        form=VictimReviewForm(request.POST),
+        on_form=False,
+    )
     return redirect("cases:victims", reference=message.notice.case.reference)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,37 +13,34 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from deadlines.choices import DeadlineKind
-from deadlines.models import Deadline
-from deadlines.services import UNFINISHED
+from deadlines.selectors import unfinished_by_case
 from liaison.models import Platform
 from takedown.core.choices import STAFF_ROLES, Role
-from takedown.core.errors import ApplicationError
 from takedown.core.security import step_up_required
+from takedown.core.web import role_required, run_service
 
+from .access import is_issuer, items_for, order_requests_for, orders_for
 from .choices import ObjectionResolution, OrderRequestStatus, ResponseKind
 from .figures import humanise_seconds, platform_compliance
-from .forms import (
-    AnswerForm,
-    OrderAmendForm,
-    OrderIssueForm,
-    ReasonForm,
-    VerifyForm,
-    apply_service_error,
-)
-from .models import Assessment, PlatformResponse, ReportedItem, TakedownOrder
-from .selectors import case_list_for_user, order_requests_for, orders_for
+from .forms import AnswerForm, OrderAmendForm, OrderIssueForm, ReasonForm, VerifyForm
+from .models import Assessment, PlatformResponse, TakedownOrder
 from .services import orders
+from .transitions import ORDER
+
+prosecutor_required = role_required(Role.PROSECUTOR)
+staff_required = role_required(*STAFF_ROLES)
+# What a prosecutor answers, and the decisions each answer offers.
+ANSWERABLE = (ResponseKind.CLARIFICATION, ResponseKind.CANNOT_COMPLY, ResponseKind.OBJECTION)
 
 
-def prosecutor_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.has_role(Role.PROSECUTOR):
-            raise DjangoPermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    return wrapped
+def _decisions(response: PlatformResponse):
+    return {
+        ResponseKind.CANNOT_COMPLY: [
+            ("maintain", _("Maintain the order (the clock resumes)")),
+            ("withdraw", _("Withdraw the order")),
+        ],
+        ResponseKind.OBJECTION: ObjectionResolution.choices,
+    }.get(response.kind, ())
 
 
 def _clock(deadlines, kind):
@@ -61,22 +57,13 @@ def queue(request):
         .select_related("case", "platform", "requested_by")
         .order_by("created_at")
     )
-    final_clocks = {
-        d.case_id: d
-        for d in Deadline.objects.filter(
-            UNFINISHED, case_id__in=[r.case_id for r in requests_], kind=DeadlineKind.FINAL_ORDER
-        )
-    }
+    final_clocks = unfinished_by_case([r.case_id for r in requests_], kind=DeadlineKind.FINAL_ORDER)
     for item in requests_:
-        item.clock = final_clocks.get(item.case_id)
+        item.clock = next(iter(final_clocks.get(item.case_id, [])), None)
     waiting = list(
         PlatformResponse.objects.filter(
             order__in=orders_for(user=request.user).values("id"),
-            kind__in=[
-                ResponseKind.CLARIFICATION,
-                ResponseKind.CANNOT_COMPLY,
-                ResponseKind.OBJECTION,
-            ],
+            kind__in=ANSWERABLE,
             answered_at__isnull=True,
         )
         .select_related("order__platform")
@@ -106,10 +93,10 @@ def request_issue(request, pk: int):
     choices = [(i.pk, i.url) for i in items]
     initial = {"items": [i.pk for i in items], "contact_point": request.user.authority.email}
     form = OrderIssueForm(request.POST or None, item_choices=choices, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            order = orders.order_issue(
+    if request.method == "POST":
+        order = run_service(
+            request,
+            lambda data: orders.order_issue(
                 request=order_request,
                 prosecutor=request.user,
                 items=[i for i in items if i.pk in data["items"]],
@@ -121,10 +108,10 @@ def request_issue(request, pk: int):
                     preservation_instruction=data["preservation_instruction"],
                     note=data["note"],
                 ),
-            )
-        except ApplicationError as error:
-            apply_service_error(form, error)
-        else:
+            ),
+            form=form,
+        )
+        if order is not None:
             messages.success(request, _("%(ref)s issued and signed.") % {"ref": order.reference})
             return redirect("orders:detail", pk=order.pk)
     assessment = Assessment.objects.filter(case=order_request.case).first()
@@ -165,44 +152,37 @@ def _order_for(request, pk: int) -> TakedownOrder:
 def order_detail(request, pk: int):
     """The order as a document (print it from the browser), its answers and clocks."""
     order = _order_for(request, pk)
-    is_issuer = (
-        request.user.has_role(Role.PROSECUTOR)
-        and request.user.authority_id == order.issuing_authority_id
-    )
+    issuer = is_issuer(request.user, order)
+    for response in order.responses.all():
+        response.answerable = (
+            issuer and response.kind in ANSWERABLE and response.answered_at is None
+        )
+        response.decisions = _decisions(response)
     return render(
         request,
         "orders/detail.html",
         {
             "order": order,
-            "is_issuer": is_issuer,
+            "is_issuer": issuer,
+            "may_change": issuer
+            and order.duplicate_of_id is None
+            and ORDER.can(order, "superseded"),
             "signature_valid": orders.order_signature_valid(order),
             "amend_form": OrderAmendForm(
                 initial={f: getattr(order, f) for f in OrderAmendForm.base_fields}
             ),
             "withdraw_form": ReasonForm(),
             "now": timezone.now(),
-            "decisions": ObjectionResolution.choices,
         },
     )
 
 
-def _after(request, order, action, success):
-    try:
-        result = action()
-    except ApplicationError as error:
-        messages.error(
-            request,
-            error.detail
-            + " "
-            + " ".join(
-                " ".join(map(str, v)) if isinstance(v, list) else str(v)
-                for v in error.fields.values()
-            ),
-        )
-        return redirect("orders:detail", pk=order.pk)
-    messages.success(request, success)
-    target = result.pk if isinstance(result, TakedownOrder) else order.pk
-    return redirect("orders:detail", pk=target)
+def _order_action(request, order, action, *, form, success):
+    """Run one service call on the order; the page shows how it went. An amendment
+    lands on its new version."""
+    result = run_service(request, action, form=form, success=success, on_form=False)
+    target = result if isinstance(result, TakedownOrder) else order
+    return redirect("orders:detail", pk=target.pk)
 
 
 @prosecutor_required
@@ -210,13 +190,14 @@ def _after(request, order, action, success):
 @step_up_required
 def order_withdraw(request, pk: int):
     order = _order_for(request, pk)
-    form = ReasonForm(request.POST)
-    reason = form.data.get("reason", "")
-    return _after(
+    return _order_action(
         request,
         order,
-        lambda: orders.order_withdraw(order=order, prosecutor=request.user, reason=reason),
-        _("Order withdrawn; the platform is told."),
+        lambda data: orders.order_withdraw(
+            order=order, prosecutor=request.user, reason=data["reason"]
+        ),
+        form=ReasonForm(request.POST),
+        success=_("Order withdrawn; the platform is told."),
     )
 
 
@@ -225,16 +206,16 @@ def order_withdraw(request, pk: int):
 @step_up_required
 def order_amend(request, pk: int):
     order = _order_for(request, pk)
-    form = OrderAmendForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Fill in every required field of the amendment."))
-        return redirect("orders:detail", pk=order.pk)
-    fields = orders.OrderFields(kind=order.kind, **form.cleaned_data)
-    return _after(
+    return _order_action(
         request,
         order,
-        lambda: orders.order_amend(order=order, prosecutor=request.user, fields=fields),
-        _("Amended: the new version supersedes the old one."),
+        lambda data: orders.order_amend(
+            order=order,
+            prosecutor=request.user,
+            fields=orders.OrderFields(kind=order.kind, **data),
+        ),
+        form=OrderAmendForm(request.POST),
+        success=_("Amended: the new version supersedes the old one."),
     )
 
 
@@ -242,76 +223,65 @@ def order_amend(request, pk: int):
 @require_POST
 def response_answer(request, pk: int, response_pk: int):
     order = _order_for(request, pk)
-    response = get_object_or_404(PlatformResponse, pk=response_pk, order=order)
-    decisions = {
-        ResponseKind.CANNOT_COMPLY: [
-            ("maintain", _("Maintain the order")),
-            ("withdraw", _("Withdraw the order")),
-        ],
-        ResponseKind.OBJECTION: ObjectionResolution.choices,
-    }.get(response.kind, ())
-    form = AnswerForm(request.POST, decisions=decisions)
-    answer = form.data.get("answer", "")
-    decision = form.data.get("decision", "")
+    response = get_object_or_404(PlatformResponse, pk=response_pk, order=order, kind__in=ANSWERABLE)
 
-    def act():
+    def answer(data):
         if response.kind == ResponseKind.CLARIFICATION:
             return orders.clarification_answer(
-                response=response, prosecutor=request.user, answer=answer
+                response=response, prosecutor=request.user, answer=data["answer"]
             )
         if response.kind == ResponseKind.CANNOT_COMPLY:
             return orders.cannot_comply_resolve(
                 response=response,
                 prosecutor=request.user,
-                maintain=decision != "withdraw",
-                answer=answer,
+                maintain=data["decision"] == "maintain",
+                answer=data["answer"],
             )
         return orders.objection_decide(
-            response=response, prosecutor=request.user, resolution=decision, answer=answer
+            response=response,
+            prosecutor=request.user,
+            resolution=data["decision"],
+            answer=data["answer"],
         )
 
-    return _after(request, order, act, _("Answer sent to the platform."))
+    return _order_action(
+        request,
+        order,
+        answer,
+        form=AnswerForm(request.POST, decisions=_decisions(response)),
+        success=_("Answer sent to the platform."),
+    )
 
 
-@login_required
+@role_required(Role.LIAISON_OFFICER)
 @require_POST
 def item_verify(request, pk: int):
     """An officer checks from their jurisdiction whether the item is really gone."""
-    item = get_object_or_404(
-        ReportedItem.objects.filter(case__in=case_list_for_user(user=request.user).values("id")),
-        pk=pk,
-    )
+    item = get_object_or_404(items_for(request.user).select_related("case"), pk=pk)
     form = VerifyForm(request.POST)
-    if form.is_valid():
-        try:
-            orders.item_verify_removal(
-                item=item,
-                officer=request.user,
-                removed=form.cleaned_data["removed"],
-                note=form.cleaned_data["note"],
-            )
-        except ApplicationError as error:
-            messages.error(request, error.detail)
-        else:
-            messages.success(
-                request,
-                _("Verified removed.")
-                if form.cleaned_data["removed"]
-                else _("The item is back online: it is open again."),
-            )
+    removed = form.is_valid() and form.cleaned_data["removed"]
+    run_service(
+        request,
+        lambda data: orders.item_verify_removal(
+            item=item, officer=request.user, removed=data["removed"], note=data["note"]
+        ),
+        form=form,
+        success=_("Verified removed.")
+        if removed
+        else _("The item is back online: it is open again."),
+        on_form=False,
+    )
     return redirect("cases:detail", reference=item.case.reference)
 
 
 # --- Platform compliance -----------------------------------------------------------------
 
 
-@login_required
+@staff_required
 @require_GET
 def platform_page(request, slug: str):
     """A platform's record: orders received, how fast it acknowledges and removes, how
     often within the binding deadlines, what it could not do and what it contested."""
-    if not any(request.user.has_role(role) for role in STAFF_ROLES):
-        raise DjangoPermissionDenied
     platform = get_object_or_404(
         Platform.objects.select_related("establishment_jurisdiction"), slug=slug
     )

@@ -3,8 +3,6 @@ for staff, as a page with a chart, CSV and JSON."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from liaison.models import Jurisdiction, Platform
 from takedown.core.choices import STAFF_ROLES
+from takedown.core.web import role_required
 
 from . import transparency
 
@@ -68,11 +67,9 @@ def public_report(request):
     return _respond(request, report, {"period": period}, full=False)
 
 
-@login_required
+@role_required(*STAFF_ROLES)
 @require_GET
 def full_report(request):
-    if not any(request.user.has_role(r) for r in STAFF_ROLES):
-        raise DjangoPermissionDenied
     report, period, error = _report(request, full=True)
     if error:
         return JsonResponse({"error": error}, status=400)

@@ -104,6 +104,10 @@ class Deadline(models.Model):
     def is_running(self) -> bool:
         return self.state in (DeadlineState.OPEN, DeadlineState.PAUSED)
 
+    @property
+    def is_paused(self) -> bool:
+        return self.state == DeadlineState.PAUSED
+
 
 class DeadlinePause(models.Model):
     """A clock stop (clarification question, cannot-comply report)."""
@@ -213,6 +217,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} → {self.shown_recipient} ({self.status})"
+
+    @property
+    def retryable(self) -> bool:
+        """Only a dead letter is sent again by hand (``notification_retry``)."""
+        return self.status == NotificationStatus.DEAD
 
     @property
     def shown_recipient(self) -> str:

@@ -12,27 +12,25 @@ Webhooks are signed per the Standard Webhooks scheme (``webhook-id``,
 
 from __future__ import annotations
 
-import base64
-import ipaddress
 import json
 import logging
-import os
 import random
-import socket
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
 
 from liaison.models import Contact, Platform
+from liaison.webhooks import webhook_refusal
 from takedown.core.audit import atomic, audit_record
+from takedown.core.errors import InvalidTransition
 
 from .choices import NotificationChannel, NotificationStatus
 from .models import DeliveryAttempt, Escalation, Notification
@@ -40,11 +38,6 @@ from .models import DeliveryAttempt, Escalation, Notification
 logger = logging.getLogger(__name__)
 
 CLAIM_LEASE = timedelta(minutes=5)
-
-
-def new_webhook_secret() -> str:
-    """A Standard Webhooks secret: ``whsec_`` and 32 random bytes, base64."""
-    return "whsec_" + base64.b64encode(os.urandom(32)).decode()  # as liaison.services
 
 
 def max_attempts() -> int:
@@ -180,32 +173,6 @@ def signing_secret(notification: Notification) -> str:
     return owner.webhook_secret if owner is not None else ""
 
 
-def webhook_refusal(url: str) -> str | None:
-    """Why the worker must not call this URL, or None. Receivers are set by operators,
-    but a wrong or hostile entry must not turn the worker against the deployment's own
-    network (cloud metadata, the database, admin ports)."""
-    parts = urlsplit(url)
-    if parts.scheme != "https" and not (parts.scheme == "http" and settings.WEBHOOK_ALLOW_HTTP):
-        return "Webhook URLs must use https."
-    host = (parts.hostname or "").rstrip(".")
-    if not host:
-        return "The webhook URL has no host."
-    allowed = settings.WEBHOOK_ALLOWED_HOSTS
-    if allowed and not any(host == name or host.endswith(f".{name}") for name in allowed):
-        return f"{host} is not in WEBHOOK_ALLOWED_HOSTS."
-    if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
-        return None
-    try:
-        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
-        return f"{host} does not resolve."
-    for *_, sockaddr in found:
-        address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
-        if not address.is_global:
-            return f"{host} resolves to {address}, which is not a public address."
-    return None
-
-
 def _send_webhook(notification: Notification, now: datetime) -> Outcome:
     if refusal := webhook_refusal(notification.recipient):
         return Outcome(False, error=refusal)
@@ -309,19 +276,17 @@ def pending_notification_ids(*, now: datetime, limit: int = 500) -> list[int]:
     )
 
 
-def notification_retry(*, notification: Notification, actor, now: datetime | None = None) -> None:
+def notification_retry(
+    *, notification: Notification, actor, now: datetime | None = None
+) -> Notification:
     """An operator sends a dead letter again (after fixing the receiver)."""
     now = now or timezone.now()
     with atomic():
         updated = Notification.objects.filter(
             pk=notification.pk, status=NotificationStatus.DEAD
         ).update(status=NotificationStatus.PENDING, attempts=0, next_attempt_at=now)
-        if updated:
-            audit_record(
-                action="notification.retried",
-                actor=actor,
-                obj=notification,
-                case_id=notification.case_id,
-                now=now,
-            )
-            transaction.on_commit(lambda: _deliver_later(notification.pk))
+        if not updated:
+            raise InvalidTransition(_("Only a dead letter can be retried."))
+        audit_record(action="notification.retried", actor=actor, obj=notification, now=now)
+        transaction.on_commit(lambda: _deliver_later(notification.pk))
+    return notification

@@ -8,13 +8,13 @@ writes its audit event in the same transaction; messages go through the outbox.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,14 +26,9 @@ from . import policy
 from .choices import DeadlineKind, DeadlineState, EscalationKind
 from .models import Deadline, DeadlinePause, Escalation
 from .outbox import notify_contact, notify_user
+from .selectors import RUNNING, UNFINISHED, of_subject
 
 logger = logging.getLogger(__name__)
-
-RUNNING = (DeadlineState.OPEN, DeadlineState.PAUSED)
-# Still owed: running, or missed and neither met late nor cancelled.
-UNFINISHED = Q(state__in=RUNNING) | Q(
-    state=DeadlineState.MISSED, met_at__isnull=True, cancelled_at__isnull=True
-)
 
 
 def escalation_interval() -> timedelta:
@@ -133,7 +128,6 @@ def _audit(deadline: Deadline, action: str, *, actor=None, now: datetime, **data
         actor=actor,
         obj=deadline,
         case_id=deadline.case_id,
-        jurisdictions=[deadline.jurisdiction_id],
         data={"kind": deadline.kind, "due_at": deadline.due_at, **data},
         now=now,
     )
@@ -154,10 +148,12 @@ def deadline_start(
     parties: set[str] | frozenset[str] = frozenset(),
     start: datetime | None = None,
     is_sandbox: bool = False,
+    escalates: bool = True,
     actor=None,
 ) -> Deadline:
     """Start a clock for ``subject``. ``parties`` are the jurisdictions whose agreements
-    may bind it (besides the responsible party's own)."""
+    may bind it (besides the responsible party's own). A clock that does not escalate
+    (a sandbox order's) runs and is shown, but the sweep never acts on it."""
     start = start or timezone.now()
     jurisdiction = responsible.jurisdiction
     plan = policy.timeline(
@@ -185,7 +181,9 @@ def deadline_start(
             warn_at=plan.warn_at,
             due_at=plan.due_at,
         )
-        deadline.next_check_at = _next_check(deadline, reminded=False, rungs=1)
+        deadline.next_check_at = (
+            _next_check(deadline, reminded=False, rungs=1) if escalates else None
+        )
         deadline.save()
         _audit(
             deadline, "started", actor=actor, now=start, window=str(plan.window), source=plan.source
@@ -195,12 +193,7 @@ def deadline_start(
 
 def running_deadline(*, subject: models.Model, kind: DeadlineKind) -> Deadline | None:
     return (
-        Deadline.objects.filter(
-            subject_type=ContentType.objects.get_for_model(subject),
-            subject_id=subject.pk,
-            kind=kind,
-            state__in=RUNNING,
-        )
+        Deadline.objects.filter(of_subject(subject), kind=kind, state__in=RUNNING)
         .select_for_update(of=("self",), no_key=True)
         .first()
     )
@@ -219,12 +212,7 @@ def deadline_meet(
     with atomic():
         deadline = (
             Deadline.objects.select_for_update(of=("self",), no_key=True)
-            .filter(
-                UNFINISHED,
-                subject_type=ContentType.objects.get_for_model(subject),
-                subject_id=subject.pk,
-                kind=kind,
-            )
+            .filter(UNFINISHED, of_subject(subject), kind=kind)
             .first()
         )
         if deadline is None:
@@ -253,16 +241,11 @@ def deadline_cancel(
     """Stop clocks that no longer guard anything (the case closed, the order withdrawn).
     Missed clocks stop escalating too."""
     now = now or timezone.now()
-    filters = {
-        "subject_type": ContentType.objects.get_for_model(subject),
-        "subject_id": subject.pk,
-    }
-    if kind is not None:
-        filters["kind"] = kind
+    filters = {"kind": kind} if kind is not None else {}
     cancelled = []
     with atomic():
         for deadline in Deadline.objects.select_for_update(of=("self",), no_key=True).filter(
-            UNFINISHED, **filters
+            UNFINISHED, of_subject(subject), **filters
         ):
             _close_open_pause(deadline, now)
             if deadline.state != DeadlineState.MISSED:
@@ -321,14 +304,107 @@ def deadline_resume(*, deadline: Deadline, now: datetime | None = None, actor=No
     return deadline
 
 
-def deadline_assign(*, subject: models.Model, kind: DeadlineKind, assignee) -> None:
+def deadline_assign(
+    *, subject: models.Model, kinds: Iterable[DeadlineKind], assignee, actor=None, now=None
+) -> None:
     """Reminders go to whoever now holds the work."""
-    Deadline.objects.filter(
-        subject_type=ContentType.objects.get_for_model(subject),
-        subject_id=subject.pk,
-        kind=kind,
-        state__in=RUNNING,
-    ).update(assignee=assignee)
+    now = now or timezone.now()
+    with atomic():
+        for deadline in Deadline.objects.select_for_update(of=("self",), no_key=True).filter(
+            of_subject(subject), kind__in=list(kinds), state__in=RUNNING
+        ):
+            if deadline.assignee_id == getattr(assignee, "pk", None):
+                continue
+            before = deadline.assignee.get_username() if deadline.assignee else None
+            deadline.assignee = assignee
+            deadline.save(update_fields=["assignee", "updated_at"])
+            _audit(
+                deadline,
+                "assigned",
+                actor=actor,
+                now=now,
+                before=before,
+                after=assignee.get_username() if assignee else None,
+            )
+
+
+def deadlines_transfer(
+    *,
+    source: models.Model,
+    target: models.Model,
+    case_id: int,
+    responsible: Responsible,
+    assignee,
+    relabel: tuple[str, str],
+    reason_source: str,
+    reason_target: str,
+    actor=None,
+    now: datetime | None = None,
+) -> None:
+    """Unfinished clocks (running, or missed and not yet met) of ``source`` follow the
+    work to ``target`` (a merge): to its responsible desk and assignee. Where the target
+    has the same clock, the one due first binds and the other is cancelled."""
+    now = now or timezone.now()
+    with atomic():
+        for deadline in Deadline.objects.select_for_update(of=("self",), no_key=True).filter(
+            UNFINISHED, of_subject(source)
+        ):
+            twin = Deadline.objects.filter(
+                UNFINISHED, of_subject(target), kind=deadline.kind
+            ).first()
+            if twin is not None and twin.due_at <= deadline.due_at:
+                deadline_cancel(
+                    subject=source, kind=deadline.kind, reason=reason_source, now=now, actor=actor
+                )
+                continue
+            if twin is not None:
+                deadline_cancel(
+                    subject=target, kind=twin.kind, reason=reason_target, now=now, actor=actor
+                )
+            deadline.subject_id = target.pk
+            deadline.case_id = case_id
+            deadline.assignee = assignee
+            deadline.responsible_desk = responsible.desk
+            deadline.label = deadline.label.replace(*relabel)
+            deadline.save(
+                update_fields=[
+                    "subject_id",
+                    "case_id",
+                    "assignee",
+                    "responsible_desk",
+                    "label",
+                    "updated_at",
+                ]
+            )
+            _audit(deadline, "transferred", actor=actor, now=now, to=str(target))
+
+
+def deadlines_supersede(*, old: models.Model, new: models.Model, actor=None, now=None) -> None:
+    """A new version of the same thing (an amended order) takes over every clock of the
+    old one, as they are: the time runs on from the first version."""
+    now = now or timezone.now()
+    with atomic():
+        for deadline in Deadline.objects.select_for_update(of=("self",), no_key=True).filter(
+            of_subject(old)
+        ):
+            deadline.subject_id = new.pk
+            deadline.save(update_fields=["subject_id", "updated_at"])
+            _audit(deadline, "transferred", actor=actor, now=now, to=str(new))
+
+
+def deadlines_hand_over(
+    *, case_id: int, from_desk, to_desk, actor=None, now: datetime | None = None
+) -> None:
+    """The lead desk changes: the clocks the old desk answered for on this case go to
+    the new one, unassigned until someone there takes the case."""
+    now = now or timezone.now()
+    with atomic():
+        for deadline in Deadline.objects.select_for_update(of=("self",), no_key=True).filter(
+            case_id=case_id, responsible_desk=from_desk
+        ):
+            deadline.responsible_desk, deadline.assignee = to_desk, None
+            deadline.save(update_fields=["responsible_desk", "assignee", "updated_at"])
+            _audit(deadline, "handed_over", actor=actor, now=now, to=to_desk.name)
 
 
 # --- The sweep ------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 import hmac
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -12,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
+from takedown.core.web import run_service
 
 from .choices import NotificationStatus
 from .metrics import DeadlineCollector
@@ -55,9 +56,9 @@ def outbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def outbox_retry(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk)
-    if notification.status != NotificationStatus.DEAD:
-        messages.error(request, _("Only a dead letter can be retried."))
-    else:
-        notification_retry(notification=notification, actor=request.user)
-        messages.success(request, _("Notification %(id)s queued for delivery again.") % {"id": pk})
+    run_service(
+        request,
+        lambda _data: notification_retry(notification=notification, actor=request.user),
+        success=_("Notification %(id)s queued for delivery again.") % {"id": pk},
+    )
     return redirect(f"{reverse('deadlines:outbox')}?status={NotificationStatus.DEAD}")

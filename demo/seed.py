@@ -475,7 +475,13 @@ def _advance(case: Case, status: CaseStatus, officer, received, merge_into: Case
             item=item, officer=officer, removed=True, now=at + timedelta(hours=11)
         )
     if status == CaseStatus.CLOSED:
-        triage.case_close(case=fresh(), officer=officer, now=at + timedelta(hours=12))
+        case = fresh()
+        triage.case_close(
+            case=case,
+            officer=officer,
+            expected_version=case.version,
+            now=at + timedelta(hours=12),
+        )
 
 
 def print_logins(out) -> None:

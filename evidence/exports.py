@@ -20,21 +20,22 @@ from django.utils.translation import gettext as _
 from liaison import keys
 from liaison.choices import KeyPurpose
 from liaison.models import Authority
-from takedown.core.audit import atomic, audit_record
+from takedown.core.audit import atomic
 from takedown.core.errors import InvalidTransition, PermissionDenied
 from takedown.core.models import User
 
-from .choices import CustodyAction, PackageStatus
+from .access import may_export
+from .choices import CustodyAction
 from .models import EvidencePackage
 from .services import (
     custody_event_body,
     custody_record,
     item_check,
     item_plaintext,
-    may_read_content,
     template_values,
     verify_chain,
 )
+from .transitions import PACKAGE
 from .verify import FORMAT_VERSION, ReceiverEncryptor, canonical_json, utc_timestamp
 
 EXPORT_FORMAT = "takedown-evidence-export"
@@ -109,11 +110,11 @@ def package_export(
     """Record the export and return (file name, zip stream). Data-minimised when the
     receiving jurisdiction's profile asks for it."""
     now = now or timezone.now()
-    if not (officer.has_perm("evidence.export_evidence") and may_read_content(officer, package)):
+    if not may_export(officer, package):
         raise PermissionDenied(
             _("Exporting evidence needs the export permission and a desk of the case.")
         )
-    if package.status == PackageStatus.DRAFT:
+    if not PACKAGE.can(package, "exported"):
         raise InvalidTransition(_("Only a sealed package can be exported."))
     if clear and not settings.EVIDENCE_ALLOW_CLEAR_EXPORTS:
         raise InvalidTransition(
@@ -138,6 +139,14 @@ def package_export(
             _("Stored files fail their digests; nothing exported: %(p)s")
             % {"p": "; ".join(problems)}
         )
+    # Everything that can refuse the export is checked before it is recorded: the
+    # append-only chain must never show an export that did not happen.
+    signing_key = keys.current_key(authority=package.collecting_authority, now=now)
+    if signing_key is None:
+        raise keys.NoSigningKey(
+            _("%(a)s has no signing key: an operator must create one; nothing was exported.")
+            % {"a": package.collecting_authority.name}
+        )
     minimised = receiver.jurisdiction.requires_minimised_exports
     with atomic():
         custody_record(
@@ -154,14 +163,12 @@ def package_export(
                 "recipient_key_id": recipient.key_id if recipient else None,
             },
         )
-        audit_record(
-            action="evidence.exported",
+        PACKAGE.move(
+            package,
+            "exported",
             actor=officer,
-            obj=package,
-            case_id=package.case_id,
-            jurisdictions=[officer.jurisdiction_code, receiver.jurisdiction_id],
-            data={"to": receiver.name, "minimised": minimised, "encrypted": not clear},
             now=now,
+            data={"to": receiver.name, "minimised": minimised, "encrypted": not clear},
         )
     events = [
         custody_event_body(e) | {"prev_hash": e.prev_hash, "hash": e.hash}
@@ -189,11 +196,6 @@ def package_export(
         "minimised": minimised_fields,
         "seal": {"key_id": package.signing_key_id, "signature": package.signature},
     }
-    signing_key = keys.current_key(authority=package.collecting_authority, now=now)
-    if signing_key is None:
-        raise keys.NoSigningKey(
-            _("%(a)s has no signing key.") % {"a": package.collecting_authority.name}
-        )
     manifest["key_id"] = signing_key.key_id  # the signature covers which key made it
     signature = keys.sign(
         authority=package.collecting_authority, message=canonical_json(manifest), now=now

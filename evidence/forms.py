@@ -40,6 +40,10 @@ class PackageForm(forms.ModelForm):
         style_widgets(self)
 
 
+class PackageNewForm(StyledForm):
+    source_url = forms.CharField(label=_("Source URL"), required=False)
+
+
 class ReasonForm(StyledForm):
     reason = forms.CharField(label=_("Why"), max_length=500)
 

@@ -112,6 +112,11 @@ class EvidenceItem(models.Model):
     def __str__(self) -> str:
         return str(self.file_id)  # never the original name: it may describe the content
 
+    @property
+    def case_id(self) -> int:
+        """The case its events belong to (the audit log files them there)."""
+        return self.package.case_id
+
 
 class CustodyEvent(AppendOnlyModel):
     """Append-only and hash-chained per package: each event carries the previous one's hash."""

@@ -13,24 +13,29 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case
-from cases.selectors import user_may_act_on
+from cases.access import may_add_mla_document
+from cases.choices import ParticipantRole
+from cases.models import Case, CaseParticipant
+from cases.transitions import MLA
 from liaison import keys
 from liaison.models import Authority
 from takedown.core.audit import atomic, audit_record
-from takedown.core.choices import Role
 from takedown.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from takedown.core.models import User
 from takedown.core.references import allocate
+from takedown.core.transitions import lock
 
 from . import crypto
+from .access import may_handle, may_read_content
 from .choices import CustodyAction, PackageStatus
 from .models import CustodyEvent, EvidenceItem, EvidencePackage
+from .transitions import PACKAGE
 from .verify import GENESIS_HASH, canonical_json, custody_event_hash, utc_timestamp
 
 TEMPLATE_FIELDS = (
@@ -60,34 +65,12 @@ REQUIRED_FIELDS = (
 )
 
 
-def _audit(action: str, *, actor: User, obj, case_id: int, now, **data) -> None:
-    audit_record(
-        action=f"evidence.{action}",
-        actor=actor,
-        obj=obj,
-        case_id=case_id,
-        jurisdictions=[actor.jurisdiction_code],
-        data=data,
-        now=now,
-    )
+def _audit(action: str, *, actor: User, obj, now, **data) -> None:
+    audit_record(action=f"evidence.{action}", actor=actor, obj=obj, data=data, now=now)
 
 
 def evidence_storage():
     return storages["evidence"]
-
-
-# --- Who may do what --------------------------------------------------------------------
-
-
-def may_handle(user: User, package_or_case) -> bool:
-    """Officers of the case's desks (lead or participant) add and manage evidence."""
-    case = package_or_case if isinstance(package_or_case, Case) else package_or_case.case
-    return user_may_act_on(user=user, case=case)
-
-
-def may_read_content(user: User, package: EvidencePackage) -> bool:
-    """Content needs the explicit permission as well as a desk of the case."""
-    return user.has_perm("evidence.view_evidence_content") and may_handle(user, package)
 
 
 # --- The chain of custody ---------------------------------------------------------------
@@ -204,6 +187,9 @@ def package_create(
     if unknown:
         raise ValidationFailed(fields={name: [_("Not a template field.")] for name in unknown})
     with atomic():
+        if previous is not None:
+            previous = _lock(previous)
+            PACKAGE.require(previous, "followed_up")
         number = allocate(f"evidence-{now.year}")[0]
         package = EvidencePackage(
             reference=f"EP-{now.year}-{number:06d}",
@@ -215,15 +201,16 @@ def package_create(
             **template,
         )
         package.save()
-        _audit(
-            "package_created",
-            actor=officer,
-            obj=package,
-            case_id=case.pk,
-            now=now,
-            reference=package.reference,
-        )
+        _audit("package_created", actor=officer, obj=package, now=now, reference=package.reference)
+        if previous is not None:
+            PACKAGE.move(
+                previous, "followed_up", actor=officer, now=now, data={"by": package.reference}
+            )
     return package
+
+
+def _lock(package: EvidencePackage) -> EvidencePackage:
+    return lock(EvidencePackage.objects.select_related("case", "collecting_authority"), package.pk)
 
 
 def package_update(
@@ -231,31 +218,31 @@ def package_update(
 ) -> EvidencePackage:
     now = now or timezone.now()
     with atomic():
-        package = EvidencePackage.objects.select_for_update(of=("self",), no_key=True).get(
-            pk=package.pk
-        )
-        _require_draft(package)
+        package = _lock(package)
+        _require_draft(package, "package_updated")
         if not may_handle(officer, package):
             raise PermissionDenied(_("Only officers of the case's desks can change evidence."))
         for name, value in template.items():
             if name not in TEMPLATE_FIELDS:
                 raise ValidationFailed(fields={name: [_("Not a template field.")]})
             setattr(package, name, value)
-        package.full_clean(exclude=["case", "created_by", "collecting_authority"])
-        package.save()
-        _audit(
+        try:
+            package.full_clean(exclude=["case", "created_by", "collecting_authority"])
+        except DjangoValidationError as exc:
+            raise ValidationFailed(fields=exc.message_dict) from None
+        PACKAGE.move(
+            package,
             "package_updated",
             actor=officer,
-            obj=package,
-            case_id=package.case_id,
             now=now,
-            fields=sorted(template),
+            fields=template,
+            data={"fields": sorted(template)},
         )
     return package
 
 
-def _require_draft(package: EvidencePackage) -> None:
-    if package.status != PackageStatus.DRAFT:
+def _require_draft(package: EvidencePackage, action: str) -> None:
+    if not PACKAGE.can(package, action):
         raise InvalidTransition(
             _("A sealed package cannot change: put new material in a follow-up package.")
         )
@@ -286,10 +273,8 @@ def item_record(
     """Record a file the upload handler has encrypted into storage, with its custody event."""
     now = now or timezone.now()
     with atomic():
-        package = EvidencePackage.objects.select_for_update(of=("self",), no_key=True).get(
-            pk=package.pk
-        )
-        _require_draft(package)
+        package = _lock(package)
+        _require_draft(package, "file_added")
         if not may_handle(officer, package):
             raise PermissionDenied(_("Only officers of the case's desks can add evidence."))
         item = EvidenceItem.objects.create(
@@ -320,6 +305,13 @@ def item_record(
                 "md5": item.md5,
                 "content_type": content_type,
             },
+        )
+        PACKAGE.move(
+            package,
+            "file_added",
+            actor=officer,
+            now=now,
+            data={"file_id": str(file_id), "size": item.size, "sha256": item.sha256},
         )
     return item
 
@@ -381,21 +373,12 @@ def item_open_for_reading(
                 reason=_("Refused: the stored file does not match its digest"),
                 details={"ok": False, "problem": problem},
             )
-            _audit(
-                "integrity_failure",
-                actor=user,
-                obj=item,
-                case_id=package.case_id,
-                now=now,
-                problem=problem,
-            )
+            _audit("integrity_failure", actor=user, obj=item, now=now, problem=problem)
         else:
             custody_record(
                 package=package, action=action, actor=user, item=item, reason=reason, now=now
             )
-            _audit(
-                f"{action}", actor=user, obj=item, case_id=package.case_id, now=now, reason=reason
-            )
+            _audit(f"{action}", actor=user, obj=item, now=now, reason=reason)
     if problem is not None:
         raise crypto.EvidenceIntegrityError(problem)
     return item_plaintext(item)
@@ -445,12 +428,8 @@ def package_seal(
     collecting authority's key, and freeze the package."""
     now = now or timezone.now()
     with atomic():
-        package = (
-            EvidencePackage.objects.select_for_update(of=("self",), no_key=True)
-            .select_related("case", "collecting_authority")
-            .get(pk=package.pk)
-        )
-        _require_draft(package)
+        package = _lock(package)
+        _require_draft(package, "sealed")
         if not may_handle(officer, package):
             raise PermissionDenied(_("Only officers of the case's desks can seal."))
         missing = missing_fields(package)
@@ -472,8 +451,7 @@ def package_seal(
             signature.value,
             signature.key_id,
         )
-        package.status, package.sealed_at, package.sealed_by = PackageStatus.SEALED, now, officer
-        package.save()
+        package.sealed_at, package.sealed_by = now, officer
         custody_record(
             package=package,
             action=CustodyAction.SEALED,
@@ -484,13 +462,13 @@ def package_seal(
                 "manifest_sha256": hashlib.sha256(canonical_json(manifest)).hexdigest(),
             },
         )
-        _audit(
+        PACKAGE.move(
+            package,
             "sealed",
             actor=officer,
-            obj=package,
-            case_id=package.case_id,
             now=now,
-            key_id=signature.key_id,
+            fields=["manifest", "signature", "signing_key_id", "sealed_at", "sealed_by"],
+            data={"key_id": signature.key_id},
         )
     return package
 
@@ -516,27 +494,25 @@ def package_transfer(
 ) -> EvidencePackage:
     now = now or timezone.now()
     with atomic():
-        package = EvidencePackage.objects.select_for_update(of=("self",), no_key=True).get(
-            pk=package.pk
-        )
-        if package.status == PackageStatus.DRAFT:
+        package = _lock(package)
+        if not PACKAGE.can(package, "transferred"):
             raise InvalidTransition(_("Seal the package before transferring it."))
         if not may_handle(officer, package):
             raise PermissionDenied(_("Only officers of the case's desks can transfer evidence."))
-        package.status = PackageStatus.SHARED
-        package.save(update_fields=["status"])
+        details = {
+            "to_authority": to_authority.name,
+            "to_authority_id": to_authority.pk,
+            "to_jurisdiction": to_authority.jurisdiction_id,
+        }
         custody_record(
             package=package,
             action=CustodyAction.TRANSFERRED,
             actor=officer,
             reason=reason,
             now=now,
-            details={
-                "to_authority": to_authority.name,
-                "to_authority_id": to_authority.pk,
-                "to_jurisdiction": to_authority.jurisdiction_id,
-            },
+            details=details,
         )
+        PACKAGE.move(package, "transferred", actor=officer, now=now, data=details)
     return package
 
 
@@ -555,10 +531,8 @@ def package_receive(
         if (p := item_check(i))
     ]
     with atomic():
-        package = EvidencePackage.objects.select_for_update(of=("self",), no_key=True).get(
-            pk=package.pk
-        )
-        if package.status != PackageStatus.SHARED:
+        package = _lock(package)
+        if not PACKAGE.can(package, "received"):
             raise InvalidTransition(_("Only a transferred package can be received."))
         transfer = (
             package.custody_events.filter(action=CustodyAction.TRANSFERRED)
@@ -581,9 +555,13 @@ def package_receive(
             now=now,
             details={"ok": not problems, "problems": problems},
         )
-        if not problems:
-            package.status = PackageStatus.RECEIVED
-            package.save(update_fields=["status"])
+        PACKAGE.move(
+            package,
+            "receipt_failed" if problems else "received",
+            actor=officer,
+            now=now,
+            data={"problems": problems},
+        )
     return problems
 
 
@@ -602,9 +580,7 @@ def package_purge(
     the chain's last event, and the case shows it as a certificate."""
     now = now or timezone.now()
     with atomic():
-        package = EvidencePackage.objects.select_for_update(of=("self",), no_key=True).get(
-            pk=package.pk
-        )
+        package = _lock(package)
         if package.legal_hold or package.purged_at is not None:
             raise InvalidTransition(
                 _("A package under legal hold, or already purged, is not purged.")
@@ -636,7 +612,6 @@ def package_purge(
         audit_record(
             action="evidence.purged",
             obj=package,
-            case_id=package.case_id,
             data={"reference": package.reference, "reason": reason or "retention"},
             now=now,
         )
@@ -660,14 +635,10 @@ def mla_document_add(
     """The requested desk answers with a document: it joins the case as a participant
     (a coalition) and the document is evidence like any other — encrypted, hashed, in a
     package of its authority that is linked to the request, with its custody chain."""
-    from cases.choices import MLAStatus, ParticipantRole
-    from cases.models import CaseParticipant
-    from cases.services.cooperation import mla_may_answer
-
     now = now or timezone.now()
-    if not (responder.has_role(Role.LIAISON_OFFICER) and mla_may_answer(responder, mla)):
+    if not may_add_mla_document(responder, mla):
         raise PermissionDenied(_("Only officers of the requested authority's desks add documents."))
-    if mla.status not in (MLAStatus.SENT, MLAStatus.ACCEPTED, MLAStatus.INFO_REQUESTED):
+    if not MLA.can(mla, "document_added"):
         raise InvalidTransition(_("Documents are added while the request is open."))
     desk = responder.desks.filter(authority=mla.requested_authority).order_by("id").first()
     with atomic():
@@ -685,8 +656,6 @@ def mla_document_add(
                 action="case.desk_joined",
                 actor=responder,
                 obj=mla.case,
-                case_id=mla.case_id,
-                jurisdictions=[responder.jurisdiction_code],
                 data={"desk": desk.name, "mla": mla.reference},
                 now=now,
             )
@@ -701,6 +670,9 @@ def mla_document_add(
             now=now,
         )
         package.mla_requests.add(mla)
+        MLA.move(
+            mla, "document_added", actor=responder, now=now, data={"package": package.reference}
+        )
         return item_record(
             package=package,
             officer=responder,
@@ -711,3 +683,33 @@ def mla_document_add(
             sealed=sealed,
             now=now,
         )
+
+
+# --- Key-encryption keys --------------------------------------------------------------------
+
+
+def data_keys_rewrap(*, actor=None, now: datetime | None = None) -> int:
+    """Re-wrap every file's data key under the current key-encryption key (the content
+    is not re-encrypted), and record it: after a KEK rotation, the old KEK can go once
+    this has run."""
+    from takedown.core.crypto import keyring
+
+    now = now or timezone.now()
+    current = keyring().current_kid
+    rewrapped = 0
+    for item in (
+        EvidenceItem.objects.filter(purged_at__isnull=True).exclude(wrapped_key="").iterator()
+    ):
+        if keyring().kid_of(item.wrapped_key) == current:
+            continue
+        EvidenceItem.objects.filter(pk=item.pk, wrapped_key=item.wrapped_key).update(
+            wrapped_key=crypto.rewrap_data_key(item.wrapped_key, file_id=item.file_id)
+        )
+        rewrapped += 1
+    audit_record(
+        action="evidence.keys_rewrapped",
+        actor=actor,
+        data={"kek": current, "data_keys": rewrapped},
+        now=now,
+    )
+    return rewrapped

@@ -13,19 +13,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.selectors import case_get_for_user
+from cases.access import case_for, may_add_mla_document, mla_requests_for
+from cases.transitions import MLA
 from takedown.core.audit import audit_record
-from takedown.core.choices import Role
 from takedown.core.errors import ApplicationError
 from takedown.core.security import step_up_required
+from takedown.core.web import error_text, run_service
 
 from . import services
+from .access import may_export, may_handle, may_read_content, packages_for
 from .case_uco import package_to_case_uco
 from .crypto import EvidenceIntegrityError
 from .exports import EXTENSIONS, package_export
-from .forms import ExportForm, PackageForm, ReasonForm, TransferForm
+from .forms import ExportForm, PackageForm, PackageNewForm, ReasonForm, TransferForm
 from .models import EvidenceItem, EvidencePackage
-from .selectors import packages_for
+from .transitions import PACKAGE
 from .uploads import EncryptedUpload, EncryptingUploadHandler
 
 
@@ -42,22 +44,22 @@ def _error(request, error: ApplicationError) -> None:
     """Show a refused act; a refusal of the right to act is a 403, not a message."""
     if error.status == 403:
         raise DjangoPermissionDenied(error.detail) from error
-    fields = "; ".join(
-        f"{k}: {' '.join(map(str, v))}" for k, v in error.fields.items() if isinstance(v, list)
-    )
-    messages.error(request, f"{error.detail} {fields}".strip())
+    messages.error(request, error_text(error))
 
 
 @login_required
 @require_POST
 def package_new(request, reference: str):
-    case = case_get_for_user(user=request.user, reference=reference)
-    try:
-        package = services.package_create(
-            case=case, officer=request.user, source_url=request.POST.get("source_url", "")
-        )
-    except ApplicationError as error:
-        _error(request, error)
+    case = case_for(request.user, reference)
+    package = run_service(
+        request,
+        lambda data: services.package_create(
+            case=case, officer=request.user, source_url=data["source_url"]
+        ),
+        form=PackageNewForm(request.POST),
+        on_form=False,
+    )
+    if package is None:
         return redirect("cases:detail", reference=case.reference)
     return redirect("evidence:package", reference=package.reference)
 
@@ -65,14 +67,11 @@ def package_new(request, reference: str):
 @login_required
 def package_detail(request, reference: str):
     package = _package(request, reference)
-    may_handle = request.user.has_role(Role.LIAISON_OFFICER) and services.may_handle(
-        request.user, package
-    )
-    form = (
-        PackageForm(request.POST or None, instance=package) if package.status == "draft" else None
-    )
+    handles = may_handle(request.user, package)
+    editable = PACKAGE.can(package, "package_updated")
+    form = PackageForm(request.POST or None, instance=package) if editable else None
     if request.method == "POST":
-        if not may_handle or form is None:
+        if not handles or form is None:
             raise DjangoPermissionDenied
         if form.is_valid():
             try:
@@ -92,12 +91,18 @@ def package_detail(request, reference: str):
         {
             "package": package,
             "form": form,
-            "may_handle": may_handle,
-            "may_read": services.may_read_content(request.user, package),
+            "may_handle": handles,
+            "may_read": may_read_content(request.user, package),
+            "can_add_files": handles and PACKAGE.can(package, "file_added"),
+            "can_seal": handles and PACKAGE.can(package, "sealed"),
+            "can_follow_up": handles and PACKAGE.can(package, "followed_up"),
+            "can_export": may_export(request.user, package) and PACKAGE.can(package, "exported"),
+            "can_transfer": handles and PACKAGE.can(package, "transferred"),
+            "can_receive": PACKAGE.can(package, "received"),
             "items": package.items.order_by("created_at", "id"),
             "chain": package.custody_events.select_related("authority").order_by("sequence"),
             "chain_break": services.verify_chain(package),
-            "missing": services.missing_fields(package) if package.status == "draft" else [],
+            "missing": services.missing_fields(package) if editable else [],
             "seal_valid": services.seal_valid(package) if package.signature else None,
             "export_form": ExportForm(),
             "transfer_form": TransferForm(),
@@ -114,9 +119,9 @@ def package_detail(request, reference: str):
 def upload(request, reference: str):
     # Who may upload is settled before the body is read: a refused upload stores nothing.
     package = _package(request, reference)
-    if not services.may_handle(request.user, package):
+    if not may_handle(request.user, package):
         raise DjangoPermissionDenied
-    if package.status != "draft":
+    if not PACKAGE.can(package, "file_added"):
         messages.error(
             request, _("A sealed package cannot change: put new material in a follow-up package.")
         )
@@ -175,9 +180,13 @@ def download(request, file_id):
         file_id=file_id,
     )
     form = ReasonForm(request.POST)
-    reason = form.data.get("reason", "")
+    if not form.is_valid():
+        messages.error(request, _("Say why you open the file."))
+        return redirect("evidence:package", reference=item.package.reference)
     try:
-        chunks = services.item_open_for_reading(item=item, user=request.user, reason=reason)
+        chunks = services.item_open_for_reading(
+            item=item, user=request.user, reason=form.cleaned_data["reason"]
+        )
     except EvidenceIntegrityError:
         messages.error(
             request,
@@ -322,8 +331,6 @@ def case_uco(request, reference: str):
         action="evidence.case_uco_exported",
         actor=request.user,
         obj=package,
-        case_id=package.case_id,
-        jurisdictions=[request.user.jurisdiction_code],
         data={"reference": package.reference},
     )
     response = JsonResponse(
@@ -339,12 +346,12 @@ def case_uco(request, reference: str):
 @require_POST
 def mla_document(request, pk: int):
     """The requested desk attaches a document to its answer (stored as evidence)."""
-    from cases.selectors import mla_requests_for
-    from cases.services.cooperation import mla_may_answer
-
-    mla = get_object_or_404(mla_requests_for(user=request.user).select_related("case"), pk=pk)
-    if not (request.user.has_role(Role.LIAISON_OFFICER) and mla_may_answer(request.user, mla)):
+    mla = get_object_or_404(mla_requests_for(request.user).select_related("case"), pk=pk)
+    if not may_add_mla_document(request.user, mla):
         raise DjangoPermissionDenied  # before the body is read: nothing is stored
+    if not MLA.can(mla, "document_added"):
+        messages.error(request, _("Documents are added while the request is open."))
+        return redirect("mla:detail", pk=mla.pk)
     handler = EncryptingUploadHandler(request)
     request.upload_handlers = [handler]
     return _mla_document(request, mla, handler)

@@ -81,7 +81,6 @@ def authority_key_create(
             action="key.created",
             actor=actor,
             obj=key,
-            jurisdictions=[authority.jurisdiction_id],
             data={"key_id": key.key_id, "purpose": purpose, "sandbox": is_sandbox},
             now=now,
         )
@@ -115,7 +114,6 @@ def authority_key_rotate(
             action="key.rotated",
             actor=actor,
             obj=key,
-            jurisdictions=[authority.jurisdiction_id],
             data={"new": key.key_id, "retired": [k.key_id for k in previous]},
             now=now,
         )
@@ -138,7 +136,6 @@ def authority_key_revoke(
             action="key.revoked",
             actor=actor,
             obj=key,
-            jurisdictions=[key.authority.jurisdiction_id],
             data={"key_id": key_id, "reason": reason},
             now=now,
         )

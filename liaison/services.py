@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import base64
-import os
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -9,6 +7,7 @@ from django.core.exceptions import ValidationError
 from takedown.core.audit import atomic, audit_record
 
 from .models import ApiKey, Authority, Contact, Platform
+from .webhooks import new_webhook_secret, webhook_refusal
 
 
 def api_key_mint(
@@ -28,9 +27,6 @@ def api_key_mint(
             action="api_key.minted",
             actor=actor,
             obj=key,
-            jurisdictions=[
-                owner.establishment_jurisdiction_id if is_platform else owner.jurisdiction_id
-            ],
             data={"owner": str(owner), "prefix": key.prefix, "name": name},
         )
     return key, secret
@@ -46,11 +42,9 @@ def api_key_revoke(*, key: ApiKey, actor=None) -> None:
 def webhook_configure(*, owner: Platform | Contact, url: str | None = None, actor=None) -> str:
     """Set a webhook URL (optionally) and a fresh signing secret; returns the secret,
     to be handed to the receiver once. It is stored only encrypted."""
-    from deadlines.outbox import webhook_refusal  # deadlines builds on liaison
-
     if url and (refusal := webhook_refusal(url)):
         raise ValidationError({"webhook_url": refusal})
-    secret = "whsec_" + base64.b64encode(os.urandom(32)).decode()
+    secret = new_webhook_secret()
     with atomic():
         if url is not None:
             owner.webhook_url = url

@@ -54,7 +54,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from cases.services import cooperation, orders, triage
+from cases.api.views import submitter_of
+from cases.services import mla as mla_services
+from cases.services import orders, triage, victims
 from cases.services.bulk import bulk_import_create
 from cases.services.intake import ItemInput, ReportInput, report_submit
 from deadlines.choices import NotificationChannel, NotificationStatus
@@ -152,7 +154,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("orders:withdraw",             "POST"):   (LOGIN, 403,  403,   302,  403,   403,   LOGIN, LOGIN, LOGIN),  # step-up
     ("orders:amend",                "POST"):   (LOGIN, 403,  403,   302,  403,   403,   LOGIN, LOGIN, LOGIN),  # step-up
     ("orders:answer",               "POST"):   (LOGIN, 403,  403,   302,  403,   403,   LOGIN, LOGIN, LOGIN),
-    ("orders:verify",               "POST"):   (LOGIN, 302,  404,   404,  404,   404,   LOGIN, LOGIN, LOGIN),
+    ("orders:verify",               "POST"):   (LOGIN, 302,  404,   403,  403,   403,   LOGIN, LOGIN, LOGIN),  # officers only, as the case actions
     ("orders:platform",             "GET"):    (LOGIN, 200,  200,   200,  200,   200,   LOGIN, LOGIN, LOGIN),
     # --- Evidence: the case's desks handle it; the DE auditor sees the chain, never content ---------
     ("evidence:new",                "POST"):   (LOGIN, 302,  404,   404,  404,   404,   LOGIN, LOGIN, LOGIN),
@@ -396,7 +398,7 @@ def build_world() -> SimpleNamespace:
         "platform_b": api_key_for(platform=w.platform_b),
         "partner": api_key_for(partner=hotline),
     }
-    partner = ApiClient(ApiKey.objects.get(partner=hotline))
+    partner = submitter_of(ApiClient(ApiKey.objects.get(partner=hotline)))
 
     # The case: assessed, an order to platform A for two items, a request for the third.
     w.case = assessed_case(
@@ -451,8 +453,8 @@ def build_world() -> SimpleNamespace:
     )
 
     # Cooperation: an MLA request sent to FR; a victim with a drafted message.
-    w.mla = cooperation.mla_send(
-        request=cooperation.mla_create(
+    w.mla = mla_services.mla_send(
+        request=mla_services.mla_create(
             case=w.case,
             requester=officer,
             requested_authority=w.fr_police,
@@ -465,7 +467,7 @@ def build_world() -> SimpleNamespace:
         actor=officer,
     )
     for number in (1, 2):
-        cooperation.victim_notice_create(
+        victims.victim_notice_create(
             case=w.case,
             officer=officer,
             pseudonym=f"V-{number} (synthetic)",
@@ -473,11 +475,11 @@ def build_world() -> SimpleNamespace:
             contact_details=f"victim{number}@example.org",
         )
     w.victim_message, approved = sorted(
-        cooperation.victim_milestone(case=w.case, milestone="content_removed"),
+        victims.victim_milestone(case=w.case, milestone="content_removed"),
         key=lambda message: message.notice.pseudonym,
     )
     # V-2's notice is approved: it waits in the outbox, addressed to the victim.
-    cooperation.victim_message_review(message=approved, officer=officer, approve=True)
+    victims.victim_message_review(message=approved, officer=officer, approve=True)
 
     # Intake: an import by the officer; an import and a report by the partner.
     w.officer_import = bulk_import_create(

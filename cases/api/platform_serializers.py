@@ -46,7 +46,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
         fields = ["kind", "state", "started_at", "warn_at", "due_at", "met_at", "paused"]
 
     def get_paused(self, deadline) -> bool:
-        return deadline.state == "paused"
+        return deadline.is_paused
 
 
 class PlatformOrderSerializer(serializers.ModelSerializer):

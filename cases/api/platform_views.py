@@ -12,6 +12,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.access import orders_for_platform
 from cases.choices import OrderKind, OrderStatus
 from cases.models import PlatformResponse, TakedownOrder
 from cases.services import orders
@@ -47,7 +48,7 @@ class OrderFilter(filters.FilterSet):
 
 def platform_orders(client: ApiClient):
     return (
-        TakedownOrder.objects.filter(platform=client.platform, duplicate_of__isnull=True)
+        orders_for_platform(client.platform)
         .select_related("issuing_authority", "supersedes")
         .prefetch_related(
             "items",

@@ -1,5 +1,6 @@
 from django.db.models import Count, Prefetch
 from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.pagination import CursorPagination
@@ -8,19 +9,22 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.access import cases_for, imports_for_submitter, is_officer, reports_for_client
 from cases.choices import ReportSource
 from cases.figures import platform_compliance
-from cases.filtersets import CaseFilterSet
+from cases.filtersets import CaseFilterSet, queue_params
 from cases.models import BulkImport, Report, ReportItem
-from cases.selectors import case_list_for_user
+from cases.selectors import QUEUE_KEYS, case_queue
 from cases.services.bulk import bulk_import_create, import_progress
 from cases.services.intake import ItemInput, ReportInput, report_submit
+from cases.submitters import Submitter
 from liaison.api.authentication import ApiClient
 from liaison.api.permissions import IsIntakeClient
 from liaison.api.throttling import PartnerThrottle
 from liaison.models import Platform
 from takedown.core.api.idempotency import idempotent
-from takedown.core.choices import STAFF_ROLES, Role
+from takedown.core.api.pagination import KeysetPagination
+from takedown.core.choices import STAFF_ROLES
 from takedown.core.errors import ValidationFailed
 
 from .serializers import (
@@ -48,11 +52,9 @@ class NewestFirst(CursorPagination):
     page_size = 50
 
 
-def reports_of(client: ApiClient):
-    """A partner sees its own reports, and only its own."""
-    if client.platform is not None:
-        return Report.objects.filter(platform=client.platform)
-    return Report.objects.filter(partner=client.partner)
+def submitter_of(client: ApiClient) -> Submitter:
+    """The domain's view of the key's owner: services never see the transport."""
+    return Submitter(partner=client.partner, platform=client.platform, api_key=client.key)
 
 
 class ReportListCreate(generics.GenericAPIView):
@@ -70,7 +72,9 @@ class ReportListCreate(generics.GenericAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Report.objects.none()
-        return reports_of(self.request.user).annotate(item_count=Count("lines"))
+        return reports_for_client(submitter_of(self.request.user)).annotate(
+            item_count=Count("lines")
+        )
 
     @extend_schema(responses=ReportSummarySerializer(many=True))
     def get(self, request):
@@ -106,7 +110,7 @@ class ReportListCreate(generics.GenericAPIView):
                 external_reference=data["external_reference"],
                 items=[ItemInput(**item) for item in data["items"]],
             ),
-            submitter=client,
+            submitter=submitter_of(client),
         )
         return Response(IntakeResultSerializer(result).data, status=status.HTTP_201_CREATED)
 
@@ -122,7 +126,9 @@ class ReportDetail(generics.RetrieveAPIView):
         lines = ReportItem.objects.select_related("item__case__lead_desk__authority").order_by(
             "position"
         )
-        return reports_of(self.request.user).prefetch_related(Prefetch("lines", queryset=lines))
+        return reports_for_client(submitter_of(self.request.user)).prefetch_related(
+            Prefetch("lines", queryset=lines)
+        )
 
 
 class BulkImportCreate(APIView):
@@ -158,7 +164,7 @@ class BulkImportCreate(APIView):
             reporting_jurisdiction=data["reporting_jurisdiction"],
             acute=data["acute"],
             summary=data["summary"],
-            submitter=client,
+            submitter=submitter_of(client),
         )
         body = BulkImportSerializer(_with_progress(job)).data
         return Response(
@@ -177,13 +183,7 @@ class BulkImportDetail(APIView):
 
     @extend_schema(responses=BulkImportSerializer)
     def get(self, request, pk):
-        client: ApiClient = request.user
-        owned = (
-            BulkImport.objects.filter(platform=client.platform)
-            if client.platform
-            else BulkImport.objects.filter(partner=client.partner)
-        )
-        job = owned.filter(pk=pk).first()
+        job = imports_for_submitter(submitter_of(request.user)).filter(pk=pk).first()
         if job is None:
             raise Http404
         return Response(BulkImportSerializer(_with_progress(job)).data)
@@ -193,22 +193,31 @@ class IsOfficer(BasePermission):
     message = "Cases are for liaison officers."
 
     def has_permission(self, request, view) -> bool:
-        return hasattr(request.user, "has_role") and request.user.has_role(Role.LIAISON_OFFICER)
+        return is_officer(request.user)
+
+
+class QueueFilterBackend(DjangoFilterBackend):
+    """The triage queue's FilterSet with the queue's defaults (open cases)."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        kwargs["data"] = queue_params(request.query_params)
+        return kwargs
 
 
 class CaseList(generics.ListAPIView):
-    """The cases of your desks (lead or participant), filtered as in the triage queue."""
+    """The triage queue of your desks: the same cases, defaults, filters and order as
+    the page (acute first, then by time left), a page of 50 at a time (``next``)."""
 
     permission_classes = [IsAuthenticated, IsOfficer]
     serializer_class = CaseSerializer
     filterset_class = CaseFilterSet
+    filter_backends = [QueueFilterBackend]
+    pagination_class = KeysetPagination
+    keyset = QUEUE_KEYS
 
     def get_queryset(self):
-        return (
-            case_list_for_user(user=self.request.user)
-            .select_related("lead_desk__authority", "assignee", "merged_into")
-            .order_by("-acute", "queue_due_at", "id")
-        )
+        return case_queue(self.request.user)
 
 
 class CaseDetail(generics.RetrieveAPIView):
@@ -218,7 +227,7 @@ class CaseDetail(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return (
-            case_list_for_user(user=self.request.user)
+            cases_for(self.request.user)
             .select_related("lead_desk__authority", "assignee", "merged_into")
             .prefetch_related("items__platform")
         )

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from cases.choices import ImportStatus, ReportSource
 from cases.models import BulkImport
-from liaison.api.authentication import ApiClient
+from cases.submitters import Submitter
 from liaison.models import Jurisdiction
 from takedown.core.audit import audit_record
 from takedown.core.errors import ApplicationError, ValidationFailed
@@ -103,18 +103,10 @@ def parse_csv(data: bytes) -> ParsedFile:
     return ParsedFile(rows)
 
 
-def _submitter_fields(submitter: User | ApiClient) -> dict:
-    if isinstance(submitter, ApiClient):
-        return {
-            "partner": submitter.partner,
-            "platform": submitter.platform,
-            "api_key": submitter.key,
-        }
-    return {"submitted_by": submitter}
-
-
-def _submitter_of(job: BulkImport) -> User | ApiClient:
-    return job.submitted_by or ApiClient(job.api_key)
+def _submitter_of(job: BulkImport) -> Submitter:
+    return Submitter(
+        user=job.submitted_by, partner=job.partner, platform=job.platform, api_key=job.api_key
+    )
 
 
 def bulk_import_create(
@@ -125,11 +117,12 @@ def bulk_import_create(
     reporting_jurisdiction: str,
     acute: bool,
     summary: str,
-    submitter: User | ApiClient,
+    submitter: Submitter | User,
     now: datetime | None = None,
 ) -> BulkImport:
     """Check the file's shape now; import small files at once and queue large ones."""
     now = now or timezone.now()
+    submitter = Submitter.of(submitter)
     parsed = parse_csv(data)
     errors = {}
     if source not in ReportSource.values:
@@ -148,7 +141,8 @@ def bulk_import_create(
         csv_text=data.decode("utf-8-sig"),
         row_count=len(parsed.rows),
         created_at=now,
-        **_submitter_fields(submitter),
+        api_key=submitter.api_key,
+        **submitter.report_fields(),
     )
     if len(parsed.rows) <= settings.BULK_IMPORT_INLINE_ROWS:
         bulk_import_run(job_id=job.pk, submitter=submitter)
@@ -203,13 +197,15 @@ def import_progress(job: BulkImport) -> dict:
     }
 
 
-def bulk_import_run(*, job_id, submitter: User | ApiClient | None = None) -> BulkImport:
+def bulk_import_run(*, job_id, submitter: Submitter | None = None) -> BulkImport:
     """Validate every row, then import in one transaction (nothing if any row is bad).
     Idempotent: a job that is done or refused is left as it is."""
     claimed = BulkImport.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
         status=ImportStatus.RUNNING, started_at=timezone.now()
     )
-    job = BulkImport.objects.select_related("reporting_jurisdiction", "submitted_by").get(pk=job_id)
+    job = BulkImport.objects.select_related(
+        "reporting_jurisdiction", "submitted_by", "partner", "platform", "api_key"
+    ).get(pk=job_id)
     if not claimed:
         return job
     submitter = submitter or _submitter_of(job)
@@ -240,6 +236,7 @@ def bulk_import_run(*, job_id, submitter: User | ApiClient | None = None) -> Bul
                 ],
             },
             report_progress,
+            submitter,
         )
     try:
         result = report_submit(
@@ -264,6 +261,7 @@ def bulk_import_run(*, job_id, submitter: User | ApiClient | None = None) -> Bul
             ImportStatus.FAILED,
             {"error_count": 1, "errors": [{"row": None, "fields": {"file": [exc.detail]}}]},
             report_progress,
+            submitter,
         )
     job.report = result.report
     return _finish(
@@ -275,10 +273,13 @@ def bulk_import_run(*, job_id, submitter: User | ApiClient | None = None) -> Bul
             "cases_joined": [c.reference for c in result.cases_joined],
         },
         report_progress,
+        submitter,
     )
 
 
-def _finish(job: BulkImport, status: ImportStatus, result: dict, report_progress) -> BulkImport:
+def _finish(
+    job: BulkImport, status: ImportStatus, result: dict, report_progress, submitter: Submitter
+) -> BulkImport:
     job.status = status
     job.result = result
     job.finished_at = timezone.now()
@@ -287,9 +288,8 @@ def _finish(job: BulkImport, status: ImportStatus, result: dict, report_progress
     report_progress(status, job.row_count, result.get("matched", 0), result.get("new", 0))
     audit_record(
         action=f"bulk_import.{status}",
-        actor=job.submitted_by,
+        actor=submitter.actor,
         obj=job,
-        jurisdictions=[job.reporting_jurisdiction_id],
         data={"rows": job.row_count, **{k: v for k, v in result.items() if k != "errors"}},
     )
     return job

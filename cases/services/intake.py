@@ -24,9 +24,9 @@ from cases.choices import CaseStatus, ParticipantRole, ReportSource
 from cases.models import Case, CaseParticipant, Report, ReportedItem, ReportItem
 from cases.normalise import InvalidURL, normalise_url
 from cases.routing import DomainIndex, desk_for, route
+from cases.submitters import Submitter
 from deadlines.choices import DeadlineKind
 from deadlines.services import Responsible, deadline_start
-from liaison.api.authentication import ApiClient
 from liaison.models import Jurisdiction, LiaisonDesk
 from takedown.core.audit import atomic, audit_record
 from takedown.core.errors import Conflict, ValidationFailed
@@ -202,7 +202,7 @@ def validate_report(data: ReportInput) -> tuple[Jurisdiction, list[_Prepared]]:
 def report_submit(
     *,
     data: ReportInput,
-    submitter: User | ApiClient,
+    submitter: Submitter | User,
     now: datetime | None = None,
     group_by_route: bool = False,
     progress: Progress | None = None,
@@ -215,6 +215,7 @@ def report_submit(
     platform. A race with another intake of the same new URL is retried.
     """
     now = now or timezone.now()
+    submitter = Submitter.of(submitter)
     if prepared is None:
         jurisdiction, prepared = validate_report(data)
     else:
@@ -259,17 +260,11 @@ def _survivors(case_ids: set[int]) -> dict[int, Case]:
     return cases
 
 
-def _submitter_fields(submitter: User | ApiClient) -> dict:
-    if isinstance(submitter, ApiClient):
-        return {"partner": submitter.partner, "platform": submitter.platform}
-    return {"submitted_by": submitter}
-
-
 def _intake(
     data: ReportInput,
     jurisdiction: Jurisdiction,
     prepared: list[_Prepared],
-    submitter: User | ApiClient,
+    submitter: Submitter,
     now: datetime,
     group_by_route: bool,
     progress: Progress | None,
@@ -336,7 +331,7 @@ def _intake(
         acute=data.acute,
         summary=data.summary,
         received_at=now,
-        **_submitter_fields(submitter),
+        **submitter.report_fields(),
     )
     opened_rows = _open_cases(groups, reporting_desk, data, now)
     opened = [case for case, _participants, _count in opened_rows]
@@ -373,9 +368,8 @@ def _intake(
         )
     audit_record(
         action="report.received",
-        actor=submitter,
+        actor=submitter.actor,
         obj=report,
-        jurisdictions=[jurisdiction.code, *(c.lead_desk.authority.jurisdiction_id for c in opened)],
         data={
             **result.counts,
             "source": data.source,
@@ -465,13 +459,8 @@ def _announce(opened, report, submitter, now) -> None:
         case_clocks_start(case=case, reporting_code=report.reporting_jurisdiction_id, start=now)
         audit_record(
             action="case.opened",
-            actor=submitter,
+            actor=submitter.actor,
             obj=case,
-            case_id=case.pk,
-            jurisdictions=[
-                case.lead_desk.authority.jurisdiction_id,
-                *(d.authority.jurisdiction_id for d in participants),
-            ],
             data={
                 "report": report.pk,
                 "items": item_count,
@@ -516,10 +505,8 @@ def _join(case: Case, desk: LiaisonDesk, report: Report, submitter, now) -> None
     )
     audit_record(
         action="case.report_joined",
-        actor=submitter,
+        actor=submitter.actor,
         obj=case,
-        case_id=case.pk,
-        jurisdictions=[case.lead_desk.authority.jurisdiction_id, desk.authority.jurisdiction_id],
         data={"report": report.pk, "desk": desk.name, "desk_joined": created},
         now=now,
     )

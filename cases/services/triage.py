@@ -1,91 +1,77 @@
 """What a liaison officer does with a case: assign, assess, merge, split, close as not
-illegal, request an order. Each is one transaction with its audit event; each checks
-the case's version, so the second of two officers acting at once gets a conflict and
-nothing is overwritten."""
+illegal, request an order, close once resolved. Each is one transaction whose moves come
+from cases/transitions.py; each checks the case's version, so the second of two officers
+acting at once gets a conflict and nothing is overwritten."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices import (
-    OPEN_CASE_STATUSES,
-    CaseStatus,
-    Classification,
-    Instrument,
-    ItemStatus,
-    OrderRequestStatus,
-    ParticipantRole,
-)
+from cases.access import case_jurisdictions, may_act_on
+from cases.choices import CaseStatus, Classification, Instrument, OrderRequestStatus
 from cases.matrix import build_matrix, suggest_classification
 from cases.models import Assessment, Case, CaseParticipant, OrderRequest, Report, ReportedItem
-from cases.selectors import case_jurisdictions, user_may_act_on
+from cases.selectors import items_in_hand, requestable_items
+from cases.transitions import CASE, ITEM
 from deadlines.choices import DeadlineKind
-from deadlines.models import Deadline
-from deadlines.services import RUNNING, UNFINISHED, deadline_assign, deadline_cancel, deadline_meet
+from deadlines.selectors import next_due_at
+from deadlines.services import (
+    Responsible,
+    deadline_assign,
+    deadline_cancel,
+    deadline_meet,
+    deadlines_transfer,
+)
 from liaison.choices import AuthorityKind, DepictionType
 from liaison.models import Authority, Jurisdiction, Platform
 from takedown.core.audit import atomic, audit_record
-from takedown.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from takedown.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from takedown.core.models import User
 from takedown.core.references import allocate
+from takedown.core.transitions import lock
 
 from .intake import case_clocks_start
 
-
-def _case_audit(case: Case, action: str, *, actor, now: datetime, **data) -> None:
-    audit_record(
-        action=f"case.{action}",
-        actor=actor,
-        obj=case,
-        case_id=case.pk,
-        jurisdictions=case_jurisdictions(case),
-        data=data,
-        now=now,
-    )
+# The clocks an officer of the case answers for: reminders go to its assignee.
+OFFICER_CLOCKS = (DeadlineKind.ASSESSMENT, DeadlineKind.FINAL_ORDER, DeadlineKind.VERIFICATION)
 
 
-def _lock(case: Case, *, officer: User, expected_version: int | None) -> Case:
+def lock_case(case: Case, *, officer: User, expected_version: int | None) -> Case:
     """Load the case for update, check the officer may act and nobody changed it since
     the officer loaded it; bump its version."""
-    if not user_may_act_on(user=officer, case=case):
+    if not may_act_on(officer, case):
         raise PermissionDenied(_("Only officers of the case's desks can act on it."))
-    locked = (
-        Case.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("lead_desk__authority")
-        .get(pk=case.pk)
+    return lock(
+        Case.objects.select_related("lead_desk__authority"),
+        case.pk,
+        expected_version=expected_version,
     )
-    if expected_version is not None and locked.version != expected_version:
-        raise Conflict(
-            _(
-                "Case %(ref)s was changed by someone else while you were looking at it "
-                "(it is now at version %(now)d, you had %(had)d). Reload it to see what "
-                "changed; nothing you entered was saved."
-            )
-            % {"ref": locked.reference, "now": locked.version, "had": expected_version}
-        )
-    Case.objects.filter(pk=locked.pk).update(version=F("version") + 1)
-    locked.version += 1
-    return locked
 
 
-def _assign_clocks(case: Case, assignee: User | None) -> None:
-    for kind in (DeadlineKind.ASSESSMENT, DeadlineKind.FINAL_ORDER, DeadlineKind.VERIFICATION):
-        deadline_assign(subject=case, kind=kind, assignee=assignee)
+def requeue(case: Case) -> None:
+    """The queue orders by the next binding time still running for this case."""
+    case.queue_due_at = next_due_at(case)
 
 
-def _require_status(case: Case, allowed, action: str) -> None:
-    if case.status not in allowed:
-        raise InvalidTransition(
-            _("A case that is %(status)s cannot be %(action)s.")
-            % {"status": case.get_status_display().lower(), "action": action}
-        )
+def _assign(case: Case, assignee: User | None, *, officer: User, now: datetime) -> None:
+    before = case.assignee.get_username() if case.assignee else None
+    case.assignee = assignee
+    CASE.move(
+        case,
+        "assigned",
+        actor=officer,
+        now=now,
+        fields=["assignee"],
+        data={"before": before, "after": assignee.get_username() if assignee else None},
+    )
+    if assignee is not None and CASE.can(case, "triaged"):
+        CASE.move(case, "triaged", actor=officer, now=now)
+    deadline_assign(subject=case, kinds=OFFICER_CLOCKS, assignee=assignee, actor=officer, now=now)
 
 
 def case_assign(
@@ -98,8 +84,8 @@ def case_assign(
 ) -> Case:
     now = now or timezone.now()
     with atomic():
-        case = _lock(case, officer=officer, expected_version=expected_version)
-        _require_status(case, OPEN_CASE_STATUSES, _("assigned"))
+        case = lock_case(case, officer=officer, expected_version=expected_version)
+        CASE.require(case, "assigned")
         if (
             assignee is not None
             and not assignee.desks.filter(pk__in=case.participants.values("desk")).exists()
@@ -108,22 +94,7 @@ def case_assign(
                 _("%(user)s is not on a desk of this case.") % {"user": assignee.get_username()},
                 fields={"assignee": [_("Not on a desk of this case.")]},
             )
-        before = case.assignee.get_username() if case.assignee else None
-        case.assignee = assignee
-        fields = ["assignee", "updated_at"]
-        if case.status == CaseStatus.NEW and assignee is not None:
-            case.status = CaseStatus.TRIAGE
-            fields.append("status")
-        case.save(update_fields=fields)
-        _assign_clocks(case, assignee)
-        _case_audit(
-            case,
-            "assigned",
-            actor=officer,
-            now=now,
-            before=before,
-            after=assignee.get_username() if assignee else None,
-        )
+        _assign(case, assignee, officer=officer, now=now)
     return case
 
 
@@ -147,10 +118,8 @@ def case_assess(
     if depiction_type not in DepictionType.values:
         raise ValidationFailed(fields={"depiction_type": [_("Choose a depiction type.")]})
     with atomic():
-        case = _lock(case, officer=officer, expected_version=expected_version)
-        _require_status(
-            case, (CaseStatus.NEW, CaseStatus.TRIAGE, CaseStatus.ASSESSED), _("assessed")
-        )
+        case = lock_case(case, officer=officer, expected_version=expected_version)
+        CASE.require(case, "assessed")
         rows = build_matrix(
             depiction_type=depiction_type,
             issuing=case.lead_desk.authority.jurisdiction,
@@ -183,46 +152,27 @@ def case_assess(
                 _("The assessment is not valid; nothing was saved."), fields=exc.message_dict
             ) from None
         assessment.save()
-        case.classification = assessment.classification
-        case.status = CaseStatus.ASSESSED
         deadline_meet(subject=case, kind=DeadlineKind.ASSESSMENT, now=now, actor=officer)
         if case.assignee is None:  # whoever assesses an unassigned case holds it now
-            case.assignee = officer
-            _assign_clocks(case, officer)
-            _case_audit(
-                case, "assigned", actor=officer, now=now, before=None, after=officer.get_username()
-            )
-        _requeue(case)
-        case.save(
-            update_fields=["classification", "status", "assignee", "queue_due_at", "updated_at"]
-        )
-        _case_audit(
+            _assign(case, officer, officer=officer, now=now)
+        case.classification = assessment.classification
+        requeue(case)
+        CASE.move(
             case,
             "assessed",
             actor=officer,
             now=now,
-            classification=assessment.classification,
-            suggested=suggested,
-            overridden=assessment.classification != suggested,
-            instruments={
-                row.code: row.instrument.value for row in rows if row.establishes_platform
+            fields=["classification", "queue_due_at"],
+            data={
+                "classification": assessment.classification,
+                "suggested": suggested,
+                "overridden": assessment.classification != suggested,
+                "instruments": {
+                    row.code: row.instrument.value for row in rows if row.establishes_platform
+                },
             },
         )
     return assessment
-
-
-def _requeue(case: Case) -> None:
-    """The queue orders by the next binding time still running for this case."""
-    case.queue_due_at = (
-        Deadline.objects.filter(
-            subject_type=ContentType.objects.get_for_model(Case),
-            subject_id=case.pk,
-            state__in=RUNNING,
-        )
-        .order_by("due_at")
-        .values_list("due_at", flat=True)
-        .first()
-    )
 
 
 def case_close_not_illegal(
@@ -237,15 +187,19 @@ def case_close_not_illegal(
     if not reason.strip():
         raise ValidationFailed(fields={"reason": [_("Say why the material is not illegal.")]})
     with atomic():
-        case = _lock(case, officer=officer, expected_version=expected_version)
-        _require_status(case, (CaseStatus.NEW, CaseStatus.TRIAGE, CaseStatus.ASSESSED), _("closed"))
-        case.status = CaseStatus.NOT_ILLEGAL
-        case.closed_at = now
-        case.queue_due_at = None
-        case.save(update_fields=["status", "closed_at", "queue_due_at", "updated_at"])
+        case = lock_case(case, officer=officer, expected_version=expected_version)
+        CASE.require(case, "closed_not_illegal")
         deadline_meet(subject=case, kind=DeadlineKind.ASSESSMENT, now=now, actor=officer)
         deadline_cancel(subject=case, reason=_("Closed as not illegal"), now=now, actor=officer)
-        _case_audit(case, "closed_not_illegal", actor=officer, now=now, reason=reason)
+        case.closed_at, case.queue_due_at = now, None
+        CASE.move(
+            case,
+            "closed_not_illegal",
+            actor=officer,
+            now=now,
+            fields=["closed_at", "queue_due_at"],
+            data={"reason": reason},
+        )
     return case
 
 
@@ -269,10 +223,12 @@ def case_merge(
         first, second = sorted(
             [(survivor, survivor_version), (merged, merged_version)], key=lambda x: x[0].pk
         )
-        locked = {c.pk: _lock(c, officer=officer, expected_version=v) for c, v in (first, second)}
+        locked = {
+            c.pk: lock_case(c, officer=officer, expected_version=v) for c, v in (first, second)
+        }
         survivor, merged = locked[survivor.pk], locked[merged.pk]
-        _require_status(survivor, OPEN_CASE_STATUSES, _("merged into"))
-        _require_status(merged, OPEN_CASE_STATUSES, _("merged"))
+        CASE.require(survivor, "merged_in")
+        CASE.require(merged, "merged_into")
         moved_items = list(merged.items.values_list("id", flat=True))
         merged.items.update(case=survivor)
         merged.order_requests.update(case=survivor)
@@ -281,61 +237,43 @@ def case_merge(
                 case=survivor,
                 desk=participant.desk,
                 defaults={
-                    "role": ParticipantRole.PARTICIPANT,
+                    "role": "participant",
                     "joined_at": now,
                     "reason": _("Merged from %(ref)s") % {"ref": merged.reference},
                 },
             )
-        _move_clocks(merged, survivor, officer, now)
-        survivor.acute = survivor.acute or merged.acute
-        _requeue(survivor)
-        survivor.save(update_fields=["acute", "queue_due_at", "updated_at"])
-        merged.status = CaseStatus.MERGED
-        merged.merged_into = survivor
-        merged.queue_due_at = None
-        merged.save(update_fields=["status", "merged_into", "queue_due_at", "updated_at"])
-        _case_audit(
-            survivor, "merged_in", actor=officer, now=now, other=merged.reference, items=moved_items
-        )
-        _case_audit(merged, "merged_into", actor=officer, now=now, survivor=survivor.reference)
-    return survivor
-
-
-def _move_clocks(merged: Case, survivor: Case, officer: User, now: datetime) -> None:
-    """Unfinished clocks (running, or missed and not yet met) follow the work to the
-    survivor's desk and assignee; where the survivor has the same clock, the one due
-    first binds and the other is cancelled."""
-    case_type = ContentType.objects.get_for_model(Case)
-    for deadline in Deadline.objects.select_for_update(of=("self",), no_key=True).filter(
-        UNFINISHED, subject_type=case_type, subject_id=merged.pk
-    ):
-        twin = Deadline.objects.filter(
-            UNFINISHED, subject_type=case_type, subject_id=survivor.pk, kind=deadline.kind
-        ).first()
-        if twin is not None and twin.due_at <= deadline.due_at:
-            deadline_cancel(
-                subject=merged,
-                kind=deadline.kind,
-                now=now,
-                actor=officer,
-                reason=_("Merged into %(ref)s") % {"ref": survivor.reference},
-            )
-            continue
-        if twin is not None:
-            deadline_cancel(
-                subject=survivor,
-                kind=twin.kind,
-                now=now,
-                actor=officer,
-                reason=_("%(ref)s merged in with an earlier clock") % {"ref": merged.reference},
-            )
-        Deadline.objects.filter(pk=deadline.pk).update(
-            subject_id=survivor.pk,
+        deadlines_transfer(
+            source=merged,
+            target=survivor,
             case_id=survivor.pk,
+            responsible=Responsible(desk=survivor.lead_desk),
             assignee=survivor.assignee,
-            responsible_desk=survivor.lead_desk,
-            label=deadline.label.replace(merged.reference, survivor.reference),
+            relabel=(merged.reference, survivor.reference),
+            reason_source=_("Merged into %(ref)s") % {"ref": survivor.reference},
+            reason_target=_("%(ref)s merged in with an earlier clock") % {"ref": merged.reference},
+            actor=officer,
+            now=now,
         )
+        survivor.acute = survivor.acute or merged.acute
+        requeue(survivor)
+        CASE.move(
+            survivor,
+            "merged_in",
+            actor=officer,
+            now=now,
+            fields=["acute", "queue_due_at"],
+            data={"other": merged.reference, "items": moved_items},
+        )
+        merged.merged_into, merged.queue_due_at = survivor, None
+        CASE.move(
+            merged,
+            "merged_into",
+            actor=officer,
+            now=now,
+            fields=["merged_into", "queue_due_at"],
+            data={"survivor": survivor.reference},
+        )
+    return survivor
 
 
 def case_split(
@@ -351,8 +289,8 @@ def case_split(
     now = now or timezone.now()
     item_ids = {item.pk for item in items}
     with atomic():
-        case = _lock(case, officer=officer, expected_version=expected_version)
-        _require_status(case, OPEN_CASE_STATUSES, _("split"))
+        case = lock_case(case, officer=officer, expected_version=expected_version)
+        CASE.require(case, "split")
         own = set(case.items.values_list("id", flat=True))
         if not item_ids or not item_ids <= own:
             raise ValidationFailed(fields={"items": [_("Choose items of this case.")]})
@@ -369,14 +307,16 @@ def case_split(
             summary=_("Split from %(ref)s") % {"ref": case.reference},
             created_at=case.created_at,
         )
-        for participant in case.participants.all():
-            CaseParticipant.objects.create(
+        CaseParticipant.objects.bulk_create(
+            CaseParticipant(
                 case=new_case,
                 desk=participant.desk,
                 role=participant.role,
                 joined_at=now,
                 reason=participant.reason,
             )
+            for participant in case.participants.all()
+        )
         ReportedItem.objects.filter(pk__in=item_ids).update(case=new_case)
         # The moved items' first report says whose agreements bind the new clocks.
         first_report = (
@@ -388,21 +328,19 @@ def case_split(
             else case.lead_desk.authority.jurisdiction_id
         )
         case_clocks_start(case=new_case, reporting_code=reporting, start=case.created_at)
-        _case_audit(
+        CASE.move(
             case,
             "split",
             actor=officer,
             now=now,
-            new_case=new_case.reference,
-            items=sorted(item_ids),
+            data={"new_case": new_case.reference, "items": sorted(item_ids)},
         )
-        _case_audit(
-            new_case,
-            "opened",
+        audit_record(
+            action="case.opened",
             actor=officer,
+            obj=new_case,
+            data={"split_from": case.reference, "items": sorted(item_ids)},
             now=now,
-            split_from=case.reference,
-            items=sorted(item_ids),
         )
     return new_case
 
@@ -413,6 +351,11 @@ def prosecuting_authority(jurisdiction: Jurisdiction) -> Authority | None:
         .order_by("id")
         .first()
     )
+
+
+def _matrix_row(case: Case, platform: Platform) -> dict:
+    assessment = case.assessments.first()
+    return (assessment.matrix if assessment else {}).get(platform.establishment_jurisdiction_id, {})
 
 
 def order_request_create(
@@ -426,11 +369,12 @@ def order_request_create(
     now: datetime | None = None,
 ) -> OrderRequest:
     """Put the case in the queue of the prosecutors who may act (the lead desk's
-    jurisdiction's prosecution authority)."""
+    jurisdiction's prosecution authority). Items already requested or ordered, or no
+    longer online, are refused: a prosecutor gets each piece of work once."""
     now = now or timezone.now()
     with atomic():
-        case = _lock(case, officer=officer, expected_version=expected_version)
-        _require_status(case, (CaseStatus.ASSESSED, CaseStatus.ACTION), _("sent to a prosecutor"))
+        case = lock_case(case, officer=officer, expected_version=expected_version)
+        CASE.require(case, "order_requested")
         if case.classification == Classification.ILLEGAL_NONE:
             raise InvalidTransition(
                 _("The assessment found the material not illegal: no order can be requested.")
@@ -445,12 +389,22 @@ def order_request_create(
             raise ValidationFailed(
                 fields={"items": [_("Choose items of this case on that platform.")]}
             )
-        if any(i.status in (ItemStatus.REMOVED, ItemStatus.VERIFIED_REMOVED) for i in chosen):
-            raise ValidationFailed(fields={"items": [_("An item already removed needs no order.")]})
-        assessment = case.assessments.first()
-        row = (assessment.matrix if assessment else {}).get(
-            platform.establishment_jurisdiction_id, {}
-        )
+        if gone := [item for item in chosen if not ITEM.can(item, "ordered")]:
+            raise InvalidTransition(
+                _("An item that is no longer online needs no order: %(items)s.")
+                % {"items": ", ".join(f"{i.pk} ({i.get_status_display()})" for i in gone)},
+                fields={"items": [_("Choose items that are still online.")]},
+            )
+        if held := items_in_hand(chosen):
+            raise InvalidTransition(
+                _(
+                    "A prosecutor already has these items (%(items)s): the open request or "
+                    "order covers them. Nothing was requested again."
+                )
+                % {"items": ", ".join(str(pk) for pk in sorted(held))},
+                fields={"items": [_("Already requested or ordered.")]},
+            )
+        row = _matrix_row(case, platform)
         if row.get("instrument") not in (Instrument.ORDER, Instrument.NOTICE):
             raise InvalidTransition(
                 _("The matrix gives no order or notice towards %(name)s (%(instrument)s): %(why)s")
@@ -475,53 +429,69 @@ def order_request_create(
             status=OrderRequestStatus.OPEN,
         )
         request.items.set(chosen)
-        case.status = CaseStatus.ACTION
-        case.save(update_fields=["status", "updated_at"])
-        _case_audit(
+        CASE.move(
             case,
             "order_requested",
             actor=officer,
             now=now,
-            request=request.pk,
-            authority=authority.name,
-            platform=platform.name,
-            items=[i.pk for i in chosen],
+            data={
+                "request": request.pk,
+                "authority": authority.name,
+                "platform": platform.name,
+                "items": [i.pk for i in chosen],
+            },
         )
     return request
 
 
+# The proposals the case page has a form for (the others say what is awaited).
+ACTIONABLE = {"assess", "order", "notice", "close", "mla"}
+
+
 def next_action(case: Case, assessment: Assessment | None) -> tuple[str, str]:
     """The action the case page proposes: (code, human text)."""
-    if case.status in (CaseStatus.NEW, CaseStatus.TRIAGE):
+    if assessment is None and CASE.can(case, "assessed"):
         return "assess", _("Assess the material")
-    if case.status not in (CaseStatus.ASSESSED, CaseStatus.ACTION) or assessment is None:
+    if not CASE.can(case, "order_requested") or assessment is None:
         return "", ""
     if assessment.classification == Classification.ILLEGAL_NONE:
         return "close", _("Close the case as not illegal")
     instruments = {
         row["instrument"] for row in assessment.matrix.values() if row["establishes_platform"]
     }
-    if Instrument.ORDER in instruments:
-        return "order", _("Request a takedown order")
+    if instruments & {Instrument.ORDER, Instrument.NOTICE}:
+        if requestable_items(case.items.exclude(platform=None)):
+            if Instrument.ORDER in instruments:
+                return "order", _("Request a takedown order")
+            return "notice", _("Request a notice to the platform")
+        if case.order_requests.filter(status=OrderRequestStatus.OPEN).exists():
+            return "waiting", _("Waiting for a prosecutor")
+        return "", ""
     if Instrument.MLA in instruments:
         return "mla", _("Send an MLA request to the platform's jurisdiction")
-    if Instrument.NOTICE in instruments:
-        return "notice", _("Request a notice to the platform")
     return "", ""
 
 
-def case_close(*, case: Case, officer: User, reason: str = "", now: datetime | None = None) -> Case:
+def case_close(
+    *,
+    case: Case,
+    officer: User,
+    reason: str = "",
+    expected_version: int | None,
+    now: datetime | None = None,
+) -> Case:
     """A resolved case (every item removed and verified) is closed; victims who wish to
     be told are drafted a notice."""
-    from .cooperation import victim_milestone
+    from .victims import victim_milestone
 
     now = now or timezone.now()
     with atomic():
-        case = _lock(case, officer=officer, expected_version=None)
-        _require_status(case, (CaseStatus.RESOLVED,), _("closed"))
-        case.status, case.closed_at = CaseStatus.CLOSED, now
-        case.save(update_fields=["status", "closed_at", "updated_at"])
+        case = lock_case(case, officer=officer, expected_version=expected_version)
+        CASE.require(case, "closed")
         deadline_cancel(subject=case, reason=_("Case closed"), now=now, actor=officer)
         victim_milestone(case=case, milestone="case_closed", now=now)
-        _case_audit(case, "closed", actor=officer, now=now, reason=reason)
+        case.closed_at = now
+        CASE.move(
+            case, "closed", actor=officer, now=now, fields=["closed_at"], data={"reason": reason}
+        )
     return case

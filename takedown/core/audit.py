@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import singledispatch
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -58,6 +59,62 @@ def jurisdiction_scope(codes: Iterable[str | None]) -> str:
     return f"|{'|'.join(codes)}|" if codes else ""
 
 
+# --- Who may read an event ---------------------------------------------------------------
+#
+# An event is visible to the oversight bodies of the jurisdictions in its ``jurisdictions``
+# column. Nobody types that list: it is derived here, once, from what the event is about:
+# - the object: ``audit_scope(obj)``, which each app extends for its models (in its
+#   access module), e.g. an order: the issuing and the addressed platform's jurisdiction;
+# - the person acting: their own jurisdiction;
+# - the case: every jurisdiction involved in it (lead, participants, hosting), resolved
+#   when the transaction's events are chained, so whatever joined the case in the same
+#   transaction counts. The cases app registers how (``register_case_scopes``).
+
+
+@singledispatch
+def audit_scope(obj) -> set[str]:
+    """The jurisdictions an event about ``obj`` concerns (besides its case's)."""
+    return set()
+
+
+@audit_scope.register
+def _user_scope(user: User) -> set[str]:
+    return {user.jurisdiction_code} - {None}
+
+
+@dataclass(frozen=True)
+class _CaseScopes:
+    model: type[models.Model] | None = None
+    resolve: Callable[[set[int]], dict[int, set[str]]] = lambda _ids: {}
+
+
+_case_scopes = _CaseScopes()
+
+
+def register_case_scopes(
+    *, model: type[models.Model], resolve: Callable[[set[int]], dict[int, set[str]]]
+) -> None:
+    """``resolve(case_ids)`` gives each case's involved jurisdictions, in one query."""
+    global _case_scopes
+    _case_scopes = _CaseScopes(model, resolve)
+
+
+def _case_id_of(obj) -> int | None:
+    if obj is None:
+        return None
+    if _case_scopes.model is not None and isinstance(obj, _case_scopes.model):
+        return obj.pk
+    return getattr(obj, "case_id", None)
+
+
+def _scope_cases(events: list[AuditEvent]) -> None:
+    case_ids = {event.case_id for event in events if event.case_id is not None}
+    by_case = _case_scopes.resolve(case_ids) if case_ids else {}
+    for event in events:
+        codes = getattr(event, "scope", set()) | by_case.get(event.case_id, set())
+        event.jurisdictions = jurisdiction_scope(codes)
+
+
 def actor_label_for(actor) -> str:
     if actor is None:
         return "system"
@@ -79,15 +136,15 @@ def audit_record(
     actor=None,
     obj: models.Model | None = None,
     case_id: int | None = None,
-    jurisdictions: Iterable[str | None] = (),
     data: dict | None = None,
     ip: str | None = None,
     now: datetime | None = None,
 ) -> AuditEvent:
     """Record one event. Call inside the transaction of the change it records.
 
-    Inside a block opened with ``atomic()`` below, the event is appended to the chain
-    just before that block commits; otherwise at once."""
+    ``case_id`` defaults to the object's case. Inside a block opened with ``atomic()``
+    below, the event is appended to the chain just before that block commits; otherwise
+    at once."""
     event = AuditEvent(
         occurred_at=now or timezone.now(),
         actor=actor if isinstance(actor, User) else None,
@@ -95,12 +152,12 @@ def audit_record(
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        case_id=case_id,
-        jurisdictions=jurisdiction_scope(jurisdictions),
+        case_id=case_id if case_id is not None else _case_id_of(obj),
         data=normalise(data or {}),
         ip=ip,
         request_id=request_id_var.get() if request_id_var.get() != "-" else "",
     )
+    event.scope = audit_scope(obj) | (audit_scope(actor) if isinstance(actor, User) else set())
     pending = getattr(connection, "audit_pending", None)
     if pending is not None:
         pending.append(event)
@@ -113,6 +170,7 @@ def audit_record(
 def _append_chain(events: list[AuditEvent]) -> None:
     """Chain and insert events under the chain's lock (held to the end of the
     transaction, so appends never fork the chain)."""
+    _scope_cases(events)
     _lock_chain()
     prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
     for event in events:

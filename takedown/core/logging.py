@@ -15,6 +15,18 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class ClientErrorFilter(logging.Filter):
+    """A refused or bad request (4xx) is one warning line, without the exception's
+    traceback: refusals are expected (and audited), and a traceback per 403 buries the
+    errors that matter."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", 500) < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def _add_request_id(_logger, _name, event_dict):
     event_dict.setdefault("request_id", request_id_var.get())
     return event_dict
@@ -43,7 +55,10 @@ def build_logging(*, json: bool, level: str) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "takedown.core.logging.RequestIdFilter"}},
+        "filters": {
+            "request_id": {"()": "takedown.core.logging.RequestIdFilter"},
+            "client_errors": {"()": "takedown.core.logging.ClientErrorFilter"},
+        },
         "formatters": {
             "structured": {
                 "()": structlog.stdlib.ProcessorFormatter,
@@ -64,6 +79,7 @@ def build_logging(*, json: bool, level: str) -> dict:
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             "django.db.backends": {"level": "WARNING"},
+            "django.request": {"filters": ["client_errors"]},
             "axes": {"level": "WARNING"},
             "celery": {"level": level},
         },

@@ -66,7 +66,6 @@ def audit_denied(request, *, actor, reason: str) -> None:
     audit_record(
         action="auth.denied",
         actor=actor,
-        jurisdictions=[getattr(actor, "jurisdiction_code", None)],
         data={"method": request.method, "path": request.path[:300], "reason": reason},
         ip=client_ip(request),
     )

@@ -108,7 +108,8 @@ def device_confirm(*, user: User, code: str, now: float | None = None) -> list[s
         device.save(update_fields=["confirmed_at", "last_counter"])
         codes = recovery_codes_issue(user)
         audit_record(
-            action="auth.second_factor_enrolled", actor=user, jurisdictions=[user.jurisdiction_code]
+            action="auth.second_factor_enrolled",
+            actor=user,
         )
     return codes
 
@@ -158,7 +159,8 @@ def _accept(device: TOTPDevice, user: User, code: str, now: float) -> str | None
             recovery.used_at = timezone.now()
             recovery.save(update_fields=["used_at"])
             audit_record(
-                action="auth.recovery_code_used", actor=user, jurisdictions=[user.jurisdiction_code]
+                action="auth.recovery_code_used",
+                actor=user,
             )
             return "recovery"
     return None

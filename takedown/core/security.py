@@ -12,13 +12,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.sessions.models import Session
-from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from . import otp
+from .api.errors import problem_json
 from .models import UserSession
 
 EXEMPT_PREFIXES = (
@@ -83,15 +83,10 @@ class StaffSessionMiddleware:
                 EXEMPT_PREFIXES
             ):
                 if request.path.startswith("/api/"):
-                    return JsonResponse(
-                        {
-                            "type": "https://takedown.example.org/problems/second_factor_required",
-                            "title": "Confirm your second factor first.",
-                            "status": 403,
-                            "code": "second_factor_required",
-                        },
-                        status=403,
-                        content_type="application/problem+json",
+                    return problem_json(
+                        status_code=403,
+                        code="second_factor_required",
+                        title="Confirm your second factor first.",
                     )
                 target = "second-factor" if otp.has_device(user) else "second-factor-setup"
                 return redirect(f"{_url(target)}?{urlencode({'next': request.get_full_path()})}")

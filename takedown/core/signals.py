@@ -19,7 +19,6 @@ def _logged_in(sender, request, user, **_kwargs):
     audit_record(
         action="auth.login",
         actor=user,
-        jurisdictions=[user.jurisdiction_code],
         ip=client_ip(request),
     )
 
@@ -36,7 +35,6 @@ def _logged_out(sender, request, user, **_kwargs):
         audit_record(
             action="auth.logout",
             actor=user,
-            jurisdictions=[user.jurisdiction_code],
             ip=client_ip(request),
         )
 
@@ -49,7 +47,7 @@ def _login_failed(sender, credentials, request=None, **_kwargs):
     audit_record(
         action="auth.login_failed",
         actor=f"anonymous:{username}",
-        jurisdictions=[named.jurisdiction_code if named else None],
+        obj=named,
         ip=client_ip(request),
     )
 
@@ -66,7 +64,6 @@ def _deactivated(sender, instance, **_kwargs):
             audit_record(
                 action="auth.user_deactivated",
                 obj=instance,
-                jurisdictions=[instance.jurisdiction_code],
             )
 
 
@@ -76,7 +73,7 @@ def _locked_out(sender, request=None, username=None, ip_address=None, **_kwargs)
     audit_record(
         action="auth.locked_out",
         actor=f"anonymous:{(username or '')[:100]}",
-        jurisdictions=[named.jurisdiction_code if named else None],
+        obj=named,
         ip=ip_address,
         data={"username": (username or "")[:100]},
     )

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from takedown.celery import app as celery_app
+from takedown.core.api.errors import problem_json
 
 
 @require_GET
@@ -56,24 +57,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {})
 
 
-def _problem(request: HttpRequest, status: int, code: str, title: str) -> HttpResponse:
-    return JsonResponse(
-        {
-            "type": f"https://takedown.example.org/problems/{code}",
-            "title": title,
-            "status": status,
-            "detail": title,
-            "code": code,
-        },
-        status=status,
-        content_type="application/problem+json",
-    )
-
-
 def handler404(request: HttpRequest, exception=None) -> HttpResponse:
     """API clients get a problem document for any unknown URL, not an HTML page."""
     if request.path.startswith("/api/"):
-        return _problem(request, 404, "not_found", "Not found.")
+        return problem_json(status_code=404, code="not_found", title="Not found.")
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
@@ -81,8 +68,10 @@ def handler404(request: HttpRequest, exception=None) -> HttpResponse:
 
 def handler500(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return _problem(
-            request, 500, "server_error", "Something went wrong on our side; it was logged."
+        return problem_json(
+            status_code=500,
+            code="server_error",
+            title="Something went wrong on our side; it was logged.",
         )
     from django.views.defaults import server_error
 

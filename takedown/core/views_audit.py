@@ -9,8 +9,6 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import (
     Http404,
@@ -24,8 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from . import keyset
 from .audit import audit_record, canonical_json, verify_chain
 from .choices import Role
+from .errors import ApplicationError
 from .filtersets import AuditEventFilterSet
 from .models import AuditEvent
 from .security import client_ip
@@ -35,6 +35,7 @@ from .selectors import (
     latest_chain_verdict,
     overseen_jurisdictions,
 )
+from .web import role_required
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 2000
@@ -59,18 +60,8 @@ EXPORT_COLUMNS = (
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def auditor_required(view):
-    """Signed in, and an auditor; anything else is refused (and audited as denied)."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if not request.user.has_role(Role.AUDITOR):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+auditor_required = role_required(Role.AUDITOR)
+AUDIT_KEYS = [keyset.Key("id", descending=True)]
 
 
 def _filterset(request: HttpRequest) -> AuditEventFilterSet:
@@ -79,31 +70,21 @@ def _filterset(request: HttpRequest) -> AuditEventFilterSet:
     )
 
 
-def _cursor(request: HttpRequest) -> int | None:
-    text = request.GET.get("after")
-    if not text:
-        return None
-    try:
-        return int(text)
-    except ValueError as exc:
-        raise Http404("Bad page cursor.") from exc
-
-
 @auditor_required
 @require_GET
 def trail(request: HttpRequest) -> HttpResponse:
     """Newest first, keyset-paged by id: page 2,000 costs what page 1 does."""
     filterset = _filterset(request)
-    cursor = _cursor(request)
+    cursor = request.GET.get("after")
     events: list[AuditEvent] = []
-    has_next = False
+    next_cursor = None
     if filterset.is_valid():
-        queryset = filterset.qs.order_by("-id")
-        if cursor is not None:
-            queryset = queryset.filter(id__lt=cursor)
-        events = list(queryset[: PAGE_SIZE + 1])
-        has_next = len(events) > PAGE_SIZE
-        events = events[:PAGE_SIZE]
+        try:
+            events, next_cursor = keyset.page(
+                filterset.qs, AUDIT_KEYS, after=cursor, size=PAGE_SIZE
+            )
+        except ApplicationError as error:
+            raise Http404(error.detail) from error
     for event in events:
         data = auditor_data(event)
         event.restricted = data is None
@@ -113,8 +94,8 @@ def trail(request: HttpRequest) -> HttpResponse:
     query.pop("after", None)
     export_query = query.urlencode()
     next_query = ""
-    if has_next:
-        query["after"] = str(events[-1].id)
+    if next_cursor:
+        query["after"] = next_cursor
         next_query = query.urlencode()
     return render(
         request,
@@ -125,7 +106,7 @@ def trail(request: HttpRequest) -> HttpResponse:
             "verdict": latest_chain_verdict(),
             "jurisdictions": overseen_jurisdictions(request.user),
             "next_query": next_query,
-            "first_query": export_query if cursor is not None else None,
+            "first_query": export_query if cursor else None,
             "export_query": export_query,
         },
     )
@@ -139,7 +120,6 @@ def verify_now(request: HttpRequest) -> HttpResponse:
     audit_record(
         action="audit.chain_verified",
         actor=request.user,
-        jurisdictions=overseen_jurisdictions(request.user),
         data={"checked": checked, "intact": broken is None, "broken": str(broken or "")},
         ip=client_ip(request),
     )
@@ -230,7 +210,6 @@ def _export(request: HttpRequest, fmt: str) -> HttpResponse:
     record = audit_record(
         action="audit.exported",
         actor=request.user,
-        jurisdictions=overseen_jurisdictions(request.user),
         data={"format": fmt, "filters": filters},
         ip=client_ip(request),
     )

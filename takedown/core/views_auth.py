@@ -45,7 +45,6 @@ def _count_failure(request):
     audit_record(
         action="auth.second_factor_locked",
         actor=user,
-        jurisdictions=[user.jurisdiction_code],
         data={"failures": failures},
     )
     logout(request)
@@ -98,7 +97,6 @@ def _throttled(request, retry_after: int):
     audit_record(
         action="auth.second_factor_throttled",
         actor=request.user,
-        jurisdictions=[request.user.jurisdiction_code],
         data={"retry_after": retry_after},
     )
     if (locked := _count_failure(request)) is not None:
@@ -138,14 +136,12 @@ def second_factor(request):
             audit_record(
                 action="auth.second_factor_verified",
                 actor=request.user,
-                jurisdictions=[request.user.jurisdiction_code],
                 data={"method": method, "step_up": bool(request.GET.get("step_up"))},
             )
             return redirect(_next(request))
         audit_record(
             action="auth.second_factor_failed",
             actor=request.user,
-            jurisdictions=[request.user.jurisdiction_code],
         )
         if (locked := _count_failure(request)) is not None:
             return locked

@@ -22,10 +22,11 @@ from cases.choices import ItemStatus, OrderStatus, ResponseKind
 from cases.models import PlatformResponse, TakedownOrder
 from cases.services import orders
 from deadlines.models import Notification
-from deadlines.outbox import new_webhook_secret, notification_deliver
+from deadlines.outbox import notification_deliver
 from liaison.choices import AuthorityKind
 from liaison.keys import authority_key_create
 from liaison.services import api_key_mint, api_key_revoke
+from liaison.webhooks import new_webhook_secret
 from tests.cases.factories import order_request_for
 from tests.liaison.factories import AuthorityFactory, UserFactory, api_key_for
 

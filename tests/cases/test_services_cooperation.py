@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from cases.choices import MLAStatus
 from cases.models import VictimMessage
-from cases.services import cooperation
+from cases.services import handover, victims
+from cases.services import mla as mla_services
 from deadlines.choices import DeadlineKind, DeadlineState
 from deadlines.models import Deadline, Escalation, Notification
 from deadlines.services import sweep_due
@@ -30,7 +31,7 @@ def draft(case, actors, network, **kwargs):
         "legal_basis": "Art. 18 Budapest Convention (demo)",
         "description": "Subscriber data for the uploader (synthetic).",
     }
-    return cooperation.mla_create(
+    return mla_services.mla_create(
         case=case,
         requester=actors["owner"],
         requested_authority=network["desk_nl"].authority,
@@ -41,14 +42,14 @@ def draft(case, actors, network, **kwargs):
 
 def test_mla_round_trip_with_clock_stop(mla_case, actors, network):
     t0 = timezone.now()
-    request = cooperation.mla_send(
+    request = mla_services.mla_send(
         request=draft(mla_case, actors, network), actor=actors["owner"], now=t0
     )
     clock = Deadline.objects.get(subject_id=request.pk, kind=DeadlineKind.MLA_RESPONSE)
     assert clock.responsible_authority == network["desk_nl"].authority
     assert clock.due_at - t0 >= timedelta(days=10)
     nl_officer = actors["outsider"]
-    cooperation.mla_respond(
+    mla_services.mla_respond(
         request=request,
         responder=nl_officer,
         action="info_requested",
@@ -58,13 +59,13 @@ def test_mla_round_trip_with_clock_stop(mla_case, actors, network):
     clock.refresh_from_db()
     assert clock.state == DeadlineState.PAUSED
     with pytest.raises(PermissionDenied):
-        cooperation.mla_reply(request=request, requester=nl_officer, text="?")
-    cooperation.mla_reply(
+        mla_services.mla_reply(request=request, requester=nl_officer, text="?")
+    mla_services.mla_reply(
         request=request, requester=actors["owner"], text="Account 1.", now=t0 + timedelta(hours=5)
     )
     clock.refresh_from_db()
     assert clock.state == DeadlineState.OPEN
-    request = cooperation.mla_respond(
+    request = mla_services.mla_respond(
         request=request,
         responder=nl_officer,
         action="answered",
@@ -83,7 +84,7 @@ def test_mla_round_trip_with_clock_stop(mla_case, actors, network):
 def test_emergency_mla_escalates_along_the_requested_desk(mla_case, actors, network):
     ContactFactory(desk=network["desk_nl"], position=0, name="NL duty")
     t0 = timezone.now()
-    request = cooperation.mla_send(
+    request = mla_services.mla_send(
         request=draft(mla_case, actors, network, urgency="emergency"), actor=actors["owner"], now=t0
     )
     clock = Deadline.objects.get(subject_id=request.pk, kind=DeadlineKind.MLA_RESPONSE)
@@ -93,8 +94,8 @@ def test_emergency_mla_escalates_along_the_requested_desk(mla_case, actors, netw
 
 
 def test_the_same_data_requested_twice_is_linked_not_sent(mla_case, actors, network):
-    first = cooperation.mla_send(request=draft(mla_case, actors, network), actor=actors["owner"])
-    second = cooperation.mla_send(
+    first = mla_services.mla_send(request=draft(mla_case, actors, network), actor=actors["owner"])
+    second = mla_services.mla_send(
         request=draft(mla_case, actors, network), actor=actors["colleague"]
     )
     assert second.duplicate_of == first and second.status == MLAStatus.WITHDRAWN
@@ -115,7 +116,7 @@ def test_preservation_needs_a_date_and_holds_evidence(mla_case, actors, network)
         preserve_until=date.today() + timedelta(days=90),
         preservation_scope="Account data and uploads",
     )
-    cooperation.mla_send(request=request, actor=actors["owner"])
+    mla_services.mla_send(request=request, actor=actors["owner"])
     from evidence.retention import under_hold
     from evidence.services import package_create
 
@@ -126,7 +127,7 @@ def test_preservation_needs_a_date_and_holds_evidence(mla_case, actors, network)
 
 
 def test_handover_moves_the_lead_and_its_clocks(mla_case, actors, network):
-    cooperation.case_handover(
+    handover.case_handover(
         case=mla_case,
         officer=actors["owner"],
         to_desk=network["desk_nl"],
@@ -143,7 +144,7 @@ def test_handover_moves_the_lead_and_its_clocks(mla_case, actors, network):
     ) == {"NL desk"}
     assert AuditEvent.objects.filter(action="case.handed_over").exists()
     with pytest.raises(PermissionDenied):  # the DE desk no longer leads
-        cooperation.case_handover(
+        handover.case_handover(
             case=mla_case, officer=actors["owner"], to_desk=network["desk_de"], reason="back"
         )
 
@@ -166,9 +167,9 @@ def test_rule_preference_conflict_needs_a_recorded_decision(mla_case, victim_off
         "contact_details": "v1@example.org",
     }
     with pytest.raises(ValidationFailed) as caught:
-        cooperation.victim_notice_create(**kwargs)
+        victims.victim_notice_create(**kwargs)
     assert "privacy first" in caught.value.fields["decision"][0]
-    notice = cooperation.victim_notice_create(
+    notice = victims.victim_notice_create(
         **kwargs,
         decision="follow_preference",
         decision_reason="Adult survivor asked for direct contact.",
@@ -179,20 +180,20 @@ def test_rule_preference_conflict_needs_a_recorded_decision(mla_case, victim_off
 
 
 def test_opt_out_means_nothing_is_ever_sent(mla_case, victim_officer):
-    cooperation.victim_notice_create(
+    victims.victim_notice_create(
         case=mla_case, officer=victim_officer, pseudonym="V-2", preference="opt_out"
     )
-    direct = cooperation.victim_notice_create(
+    direct = victims.victim_notice_create(
         case=mla_case,
         officer=victim_officer,
         pseudonym="V-3",
         preference="direct",
         contact_details="v3@example.org",
     )
-    drafts = cooperation.victim_milestone(case=mla_case, milestone="content_removed")
+    drafts = victims.victim_milestone(case=mla_case, milestone="content_removed")
     assert [d.notice for d in drafts] == [direct]
     assert VictimMessage.objects.count() == 1 and not Notification.objects.exists()
-    cooperation.victim_message_review(message=drafts[0], officer=victim_officer, approve=True)
+    victims.victim_message_review(message=drafts[0], officer=victim_officer, approve=True)
     notification = Notification.objects.get()
     assert (
         notification.recipient == "v3@example.org" and "removed" in notification.payload["message"]
@@ -200,12 +201,12 @@ def test_opt_out_means_nothing_is_ever_sent(mla_case, victim_officer):
 
 
 def test_only_lead_desk_officers_with_the_permission_see_victims(mla_case, victim_officer, actors):
-    cooperation.victim_notice_create(
+    victims.victim_notice_create(
         case=mla_case, officer=victim_officer, pseudonym="V-4", preference="opt_out"
     )
     with pytest.raises(PermissionDenied):
-        cooperation.victim_notices_read(case=mla_case, officer=actors["colleague"])  # no permission
-    assert len(cooperation.victim_notices_read(case=mla_case, officer=victim_officer)) == 1
+        victims.victim_notices_read(case=mla_case, officer=actors["colleague"])  # no permission
+    assert len(victims.victim_notices_read(case=mla_case, officer=victim_officer)) == 1
     assert AuditEvent.objects.filter(action="victim.data_viewed", actor=victim_officer).count() == 1
 
 
@@ -216,7 +217,7 @@ def test_the_requested_desk_answers_with_a_document_stored_as_evidence(mla_case,
     from evidence.models import EvidenceItem
     from tests.conftest import login
 
-    request = cooperation.mla_send(request=draft(mla_case, actors, network), actor=actors["owner"])
+    request = mla_services.mla_send(request=draft(mla_case, actors, network), actor=actors["owner"])
     nl = login(actors["outsider"])
     # An outsider to the request cannot attach anything, and nothing is stored.
     assert login(actors["colleague"]).post(

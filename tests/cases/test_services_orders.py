@@ -173,15 +173,14 @@ def test_cannot_comply_pauses_and_the_prosecutor_maintains_or_withdraws(
 
 def test_no_order_for_items_already_removed(actors, prosecution):
     from cases.models import ReportedItem
-    from takedown.core.errors import ValidationFailed
 
     request_ = order_request_for(actors["owner"], "https://b-social.test/p/rem")
     ReportedItem.objects.filter(pk__in=request_.items.values("pk")).update(
         status=ItemStatus.REMOVED
     )
-    with pytest.raises(ValidationFailed) as caught:
+    with pytest.raises(InvalidTransition) as caught:
         orders.order_issue(request=request_, prosecutor=prosecution["prosecutor"], fields=FIELDS)
-    assert "already removed" in caught.value.fields["items"][0]
+    assert "still online" in caught.value.fields["items"][0]
 
 
 def test_no_direct_order_where_the_platforms_jurisdiction_requires_mla(

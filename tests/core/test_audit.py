@@ -9,10 +9,10 @@ from tests.conftest import service_unavailable
 
 
 @pytest.fixture
-def events(db):
+def events(network):
     return [
-        audit_record(action="case.opened", case_id=1, jurisdictions=["DE"], data={"n": 1}),
-        audit_record(action="case.assessed", case_id=1, jurisdictions=["DE", "NL"], data={"n": 2}),
+        audit_record(action="case.opened", case_id=1, obj=network["de"], data={"n": 1}),
+        audit_record(action="case.assessed", case_id=1, obj=network["nl"], data={"n": 2}),
         audit_record(action="order.issued", case_id=2, data={"nested": {"b": 1, "a": [1, 2]}}),
     ]
 
@@ -23,7 +23,7 @@ def test_events_form_a_chain(events):
     assert events[2].prev_hash == events[1].hash
     assert len({e.hash for e in events}) == 3
     assert verify_chain() == (3, None)
-    assert events[1].jurisdictions == "|DE|NL|"
+    assert events[1].jurisdictions == "|NL|"
 
 
 def test_verify_audit_command_reports_intact_chain(events, capsys):

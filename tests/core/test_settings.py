@@ -57,7 +57,7 @@ def test_production_refuses_the_example_placeholders():
 
 def test_production_sends_webhooks_only_over_tls_to_public_addresses():
     script = (
-        "from django.conf import settings as s; from deadlines.outbox import webhook_refusal;"
+        "from django.conf import settings as s; from liaison.webhooks import webhook_refusal;"
         "print(s.WEBHOOK_ALLOW_HTTP, s.WEBHOOK_ALLOW_PRIVATE_ADDRESSES);"
         "print(webhook_refusal('https://127.0.0.1:5432/'))"
     )

@@ -1,13 +1,14 @@
 import csv
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from liaison.models import Agreement
 from takedown.core import views_audit
 from takedown.core.audit import audit_record
 from takedown.core.choices import Role
@@ -35,24 +36,29 @@ def auditor_client(auditor) -> Client:
 
 @pytest.fixture
 def events(network, auditor_client):
-    """Events across DE and NL, made after the auditor signed in."""
+    """Events across DE and NL, made after the auditor signed in. The scope of each
+    comes from what it is about: a jurisdiction, or an agreement of DE and NL (case 7
+    and 8 are not cases here, so they add nothing)."""
+    de_nl = Agreement.objects.create(name="DE-NL", valid_from=date(2026, 1, 1))
+    de_nl.parties.set([network["de"], network["nl"]])
+    about = {"DE": network["de"], "NL": network["nl"], "DE+NL": de_nl}
 
-    def record(action, jurisdictions, **kwargs):
-        return audit_record(action=action, jurisdictions=jurisdictions, **kwargs)
+    def record(action, scope, **kwargs):
+        return audit_record(action=action, obj=about.get(scope), **kwargs)
 
     return {
-        "opened": record("case.opened", ["DE"], case_id=7, data={"status": "new"}),
-        "coalition": record("case.assessed", ["DE", "NL"], case_id=7, data={"n": 2}),
-        "nl_only": record("case.opened", ["NL"], case_id=8, data={"status": "nl-secret"}),
-        "unscoped": record("key.rotated", [], data={"kid": "k1"}),
-        "viewed": record("evidence.viewed", ["DE"], case_id=7, data={"reason": "review"}),
-        "denied": record("auth.denied", ["DE"], data={"path": "/cases/TD-1/"}),
+        "opened": record("case.opened", "DE", case_id=7, data={"status": "new"}),
+        "coalition": record("case.assessed", "DE+NL", case_id=7, data={"n": 2}),
+        "nl_only": record("case.opened", "NL", case_id=8, data={"status": "nl-secret"}),
+        "unscoped": record("key.rotated", None, data={"kid": "k1"}),
+        "viewed": record("evidence.viewed", "DE", case_id=7, data={"reason": "review"}),
+        "denied": record("auth.denied", "DE", data={"path": "/cases/TD-1/"}),
         "failed": record(
-            "auth.login_failed", ["DE"], actor="anonymous:=HYPERLINK(1)", ip="192.0.2.9"
+            "auth.login_failed", "DE", actor="anonymous:=HYPERLINK(1)", ip="192.0.2.9"
         ),
-        "access_denied": record("case.access_denied", ["DE"], data={"reference": "TD-9"}),
-        "nl_denied": record("auth.denied", ["NL"], data={"path": "/x/"}),
-        "order": record("order.issued", ["DE", "NL"], case_id=7, data={"reference": "O-1"}),
+        "access_denied": record("case.access_denied", "DE", data={"reference": "TD-9"}),
+        "nl_denied": record("auth.denied", "NL", data={"path": "/x/"}),
+        "order": record("order.issued", "DE+NL", case_id=7, data={"reference": "O-1"}),
     }
 
 
@@ -169,13 +175,13 @@ def test_category_logins_shows_sign_ins(auditor_client, auditor, events):
 
 
 def test_object_type_filter(auditor_client, auditor, network):
-    event = audit_record(action="user.touched", obj=auditor, jurisdictions=["DE"])
+    event = audit_record(action="user.touched", obj=auditor)
     assert _ids(auditor_client.get("/audit/?object_type=core.user")) == [event.id]
 
 
-def test_date_range_filter(auditor_client, events):
+def test_date_range_filter(auditor_client, network, events):
     old = audit_record(
-        action="case.opened", jurisdictions=["DE"], now=datetime(2025, 3, 1, 12, tzinfo=UTC)
+        action="case.opened", obj=network["de"], now=datetime(2025, 3, 1, 12, tzinfo=UTC)
     )
     day = "occurred_at_after=2025-03-01&occurred_at_before=2025-03-01"
     assert _ids(auditor_client.get(f"/audit/?{day}")) == [old.id]
@@ -226,9 +232,7 @@ def test_csv_export_holds_the_scoped_filtered_rows_and_is_recorded(auditor_clien
 
 
 def test_csv_cells_that_look_like_formulas_are_defused(auditor_client, network):
-    event = audit_record(
-        action="auth.login_failed", actor="=cmd|' /C calc'!A0", jurisdictions=["DE"]
-    )
+    event = audit_record(action="auth.login_failed", actor="=cmd|' /C calc'!A0", obj=network["de"])
     rows = _csv_rows(auditor_client.get("/audit/export.csv?category=failed"))
     assert [r["actor_label"] for r in rows if int(r["id"]) == event.id] == ["'=cmd|' /C calc'!A0"]
 
@@ -263,11 +267,11 @@ def test_unfiltered_export_is_the_whole_scope_up_to_the_export(auditor_client, a
 # --- Victim data ------------------------------------------------------------------------
 
 
-def test_victim_event_data_is_restricted_everywhere(auditor_client, events):
+def test_victim_event_data_is_restricted_everywhere(auditor_client, network, events):
     victim = audit_record(
         action="victim.data_viewed",
         case_id=7,
-        jurisdictions=["DE"],
+        obj=network["de"],
         data={"name": "Jane Victim-Example"},
     )
     response = auditor_client.get("/audit/")
@@ -336,8 +340,8 @@ def test_verify_now_records_an_intact_verdict(auditor_client, auditor, events):
 
 def test_pages_past_the_first_with_constant_queries(auditor_client, auditor, network, monkeypatch):
     monkeypatch.setattr(views_audit, "PAGE_SIZE", 4)
-    made = [audit_record(action="case.opened", jurisdictions=["DE"]).id for _n in range(10)]
-    audit_record(action="case.opened", jurisdictions=["NL"])
+    made = [audit_record(action="case.opened", obj=network["de"]).id for _n in range(10)]
+    audit_record(action="case.opened", obj=network["nl"])
     login_id = AuditEvent.objects.get(action="auth.login", actor=auditor).id
     expected = sorted([*made, login_id], reverse=True)
 
@@ -362,8 +366,8 @@ def test_pages_past_the_first_with_constant_queries(auditor_client, auditor, net
 
 def test_paging_keeps_the_filters(auditor_client, network, monkeypatch):
     monkeypatch.setattr(views_audit, "PAGE_SIZE", 2)
-    made = [audit_record(action="order.issued", jurisdictions=["DE"]).id for _n in range(3)]
-    audit_record(action="case.opened", jurisdictions=["DE"])
+    made = [audit_record(action="order.issued", obj=network["de"]).id for _n in range(3)]
+    audit_record(action="case.opened", obj=network["de"])
     first = auditor_client.get("/audit/?action=order.")
     assert _ids(first) == made[:0:-1]
     second = auditor_client.get(f"/audit/?{first.context['next_query']}")

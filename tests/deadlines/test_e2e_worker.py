@@ -12,9 +12,9 @@ from standardwebhooks import Webhook
 
 from deadlines.choices import DeadlineKind, DeadlineState, NotificationStatus
 from deadlines.models import Deadline, Notification
-from deadlines.outbox import new_webhook_secret
 from deadlines.services import Responsible, deadline_start
 from liaison.choices import Channel, ContactRole
+from liaison.webhooks import new_webhook_secret
 from tests.conftest import service_unavailable
 from tests.liaison.factories import ContactFactory
 from tests.processes import celery_process, wait_for, worker

@@ -11,13 +11,12 @@ from deadlines.choices import NotificationChannel, NotificationStatus
 from deadlines.models import DeliveryAttempt, Notification
 from deadlines.outbox import (
     backoff,
-    new_webhook_secret,
     notification_deliver,
     notification_enqueue,
     notification_retry,
     notify_platform,
-    webhook_refusal,
 )
+from liaison.webhooks import new_webhook_secret, webhook_refusal
 from takedown.core.models import AuditEvent
 from tests.liaison.factories import PlatformFactory, UserFactory
 

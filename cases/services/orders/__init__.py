@@ -7,17 +7,14 @@ issued. Platform answers are ``PlatformResponse`` rows; a clarification question
 cannot-comply report stops the removal clock until the prosecutor answers.
 """
 
-from .issuing import (
-    ACTIVE,
+from .common import (
     OrderFields,
     canonical_bytes,
-    order_amend,
     order_document,
-    order_issue,
     order_signature_valid,
-    order_withdraw,
     removal_due,
 )
+from .issuing import order_amend, order_issue, order_withdraw
 from .responses import (
     RemovalInput,
     cannot_comply_resolve,
@@ -34,7 +31,6 @@ from .sandbox import SANDBOX_CODE, sandbox_order_create
 from .verification import item_verify_removal
 
 __all__ = [
-    "ACTIVE",
     "SANDBOX_CODE",
     "OrderFields",
     "RemovalInput",

@@ -9,45 +9,46 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.access import platform_may_see
 from cases.choices import (
     CannotComplyGround,
     ItemOutcome,
-    ItemStatus,
     ObjectionResolution,
-    OrderStatus,
     ResponseKind,
 )
 from cases.models import PlatformResponse, TakedownOrder
-from cases.services.cooperation import victim_milestone
+from cases.services.victims import victim_milestone
+from cases.transitions import ITEM, ORDER
 from deadlines.choices import DeadlineKind
-from deadlines.services import (
-    Responsible,
-    deadline_meet,
-    deadline_start,
-)
+from deadlines.services import Responsible, deadline_meet, deadline_start
 from liaison.models import Jurisdiction, Platform
 from takedown.core.audit import atomic
 from takedown.core.errors import InvalidTransition, NotFound, ValidationFailed
 from takedown.core.models import User
 
-from .issuing import (
-    ACTIVE,
-    _actor,
-    _audit,
-    _lock,
-    _pause_removal,
-    _push,
-    _require_prosecutor_of,
-    _resume_removal,
-    order_withdraw,
+from .common import (
+    lock_order,
+    pause_removal,
+    platform_actor,
+    push,
+    require_issuer,
+    resume_removal,
 )
+from .issuing import move, order_withdraw
+
+# What each outcome a platform reports makes of the item: a move of ``ITEM``.
+ITEM_MOVES = {
+    ItemOutcome.REMOVED: "removed",
+    ItemOutcome.DISABLED: "disabled",
+    ItemOutcome.NOT_FOUND: "not_found",
+}
 
 # --- What platforms say -----------------------------------------------------------------
 
 
 def _platform_order(order: TakedownOrder, platform: Platform) -> TakedownOrder:
-    order = _lock(order)
-    if order.platform_id != platform.pk or order.duplicate_of_id is not None:
+    order = lock_order(order)
+    if not platform_may_see(platform, order):
         raise NotFound(_("No such order."))
     return order
 
@@ -58,22 +59,18 @@ def order_acknowledge(
     now = now or timezone.now()
     with atomic():
         order = _platform_order(order, platform)
-        if order.status != OrderStatus.ISSUED:
-            raise InvalidTransition(
-                _("The order is %(status)s: it cannot be acknowledged.")
-                % {"status": order.get_status_display().lower()}
-            )
         _acknowledge(order, now)
     return order
 
 
 def _acknowledge(order: TakedownOrder, now: datetime) -> None:
-    order.status = OrderStatus.ACKNOWLEDGED
-    order.acknowledged_at = now
-    order.save(update_fields=["status", "acknowledged_at"])
+    ORDER.require(order, "acknowledged")
     PlatformResponse.objects.create(order=order, kind=ResponseKind.ACKNOWLEDGEMENT, created_at=now)
-    deadline_meet(subject=order, kind=DeadlineKind.ACKNOWLEDGEMENT, now=now, actor=_actor(order))
-    _audit(order, "acknowledged", actor=_actor(order), now=now)
+    deadline_meet(
+        subject=order, kind=DeadlineKind.ACKNOWLEDGEMENT, now=now, actor=platform_actor(order)
+    )
+    order.acknowledged_at = now
+    move(order, "acknowledged", actor=platform_actor(order), now=now, fields=["acknowledged_at"])
 
 
 @dataclass(frozen=True)
@@ -96,10 +93,7 @@ def order_report_removals(
     now = now or timezone.now()
     with atomic():
         order = _platform_order(order, platform)
-        if order.status not in (OrderStatus.ISSUED, OrderStatus.ACKNOWLEDGED):
-            raise InvalidTransition(
-                _("The order is %(s)s: no removals can be reported.") % {"s": order.status}
-            )
+        ORDER.require(order, "removals_reported")
         items = {item.pk: item for item in order.items.select_for_update(of=("self",), no_key=True)}
         known_codes = set(Jurisdiction.objects.values_list("code", flat=True))
         reported = set(
@@ -143,13 +137,8 @@ def order_report_removals(
             )
         if errors:
             raise ValidationFailed(_("Nothing was recorded."), fields={"removals": errors})
-        if order.status == OrderStatus.ISSUED:
+        if ORDER.can(order, "acknowledged"):
             _acknowledge(order, now)  # reporting a removal is receipt too
-        status_of = {
-            ItemOutcome.REMOVED: ItemStatus.REMOVED,
-            ItemOutcome.DISABLED: ItemStatus.DISABLED,
-            ItemOutcome.NOT_FOUND: ItemStatus.NOT_FOUND,
-        }
         for removal in removals:
             PlatformResponse.objects.create(
                 order=order,
@@ -161,23 +150,26 @@ def order_report_removals(
                 created_at=now,
             )
             item = items[removal.item_id]
-            item.status, item.status_changed_at = (
-                status_of[ItemOutcome(removal.outcome)],
-                removal.happened_at,
+            item.status_changed_at, item.disabled_in = removal.happened_at, _disabled_in(removal)
+            ITEM.move(
+                item,
+                ITEM_MOVES[ItemOutcome(removal.outcome)],
+                actor=platform_actor(order),
+                now=now,
+                fields=["status_changed_at", "disabled_in"],
+                data={"order": order.reference},
             )
-            item.disabled_in = _disabled_in(removal)
-            item.save(update_fields=["status", "status_changed_at", "disabled_in"])
-        _audit(
+        move(
             order,
             "removals_reported",
-            actor=_actor(order),
+            actor=platform_actor(order),
             now=now,
             outcomes={str(r.item_id): r.outcome for r in removals},
         )
         if reported | {r.item_id for r in removals} >= set(items):
-            order.status, order.completed_at = OrderStatus.COMPLETED, now
-            order.save(update_fields=["status", "completed_at"])
-            deadline_meet(subject=order, kind=DeadlineKind.REMOVAL, now=now, actor=_actor(order))
+            deadline_meet(
+                subject=order, kind=DeadlineKind.REMOVAL, now=now, actor=platform_actor(order)
+            )
             if not order.is_sandbox:
                 deadline_start(
                     kind=DeadlineKind.VERIFICATION,
@@ -188,7 +180,8 @@ def order_report_removals(
                     assignee=order.case.assignee,
                     start=now,
                 )
-            _audit(order, "completed", actor=_actor(order), now=now)
+            order.completed_at = now
+            move(order, "completed", actor=platform_actor(order), now=now, fields=["completed_at"])
     return order
 
 
@@ -214,9 +207,8 @@ def order_cannot_comply(
         raise ValidationFailed(fields={"explanation": [_("Explain why.")]})
     with atomic():
         order = _platform_order(order, platform)
-        if order.status not in (OrderStatus.ISSUED, OrderStatus.ACKNOWLEDGED):
-            raise InvalidTransition(_("The order is %(s)s.") % {"s": order.status})
-        if order.status == OrderStatus.ISSUED:
+        ORDER.require(order, "cannot_comply")
+        if ORDER.can(order, "acknowledged"):
             _acknowledge(order, now)
         response = PlatformResponse.objects.create(
             order=order,
@@ -225,12 +217,10 @@ def order_cannot_comply(
             message=explanation,
             created_at=now,
         )
-        order.status = OrderStatus.CANNOT_COMPLY
-        order.save(update_fields=["status"])
-        _pause_removal(
+        pause_removal(
             order, _("Cannot comply: %(g)s") % {"g": CannotComplyGround(ground).label}, now
         )
-        _audit(order, "cannot_comply", actor=_actor(order), now=now, ground=ground)
+        move(order, "cannot_comply", actor=platform_actor(order), now=now, ground=ground)
         victim_milestone(case=order.case, milestone="order_refused", now=now)
     return response
 
@@ -243,13 +233,18 @@ def order_ask_clarification(
         raise ValidationFailed(fields={"question": [_("Ask a question.")]})
     with atomic():
         order = _platform_order(order, platform)
-        if order.status not in (OrderStatus.ISSUED, OrderStatus.ACKNOWLEDGED):
-            raise InvalidTransition(_("The order is %(s)s.") % {"s": order.status})
+        ORDER.require(order, "clarification_asked")
         response = PlatformResponse.objects.create(
             order=order, kind=ResponseKind.CLARIFICATION, message=question, created_at=now
         )
-        _pause_removal(order, _("Clarification asked"), now)
-        _audit(order, "clarification_asked", actor=_actor(order), now=now, response=response.pk)
+        pause_removal(order, _("Clarification asked"), now)
+        move(
+            order,
+            "clarification_asked",
+            actor=platform_actor(order),
+            now=now,
+            response=response.pk,
+        )
     return response
 
 
@@ -263,12 +258,11 @@ def order_object(
         raise ValidationFailed(fields={"grounds": [_("Give the legal grounds.")]})
     with atomic():
         order = _platform_order(order, platform)
-        if order.status not in ACTIVE and order.status != OrderStatus.COMPLETED:
-            raise InvalidTransition(_("The order is %(s)s.") % {"s": order.status})
+        ORDER.require(order, "objection_filed")
         response = PlatformResponse.objects.create(
             order=order, kind=ResponseKind.OBJECTION, message=grounds, created_at=now
         )
-        _audit(order, "objection_filed", actor=_actor(order), now=now, response=response.pk)
+        move(order, "objection_filed", actor=platform_actor(order), now=now, response=response.pk)
     return response
 
 
@@ -291,14 +285,15 @@ def clarification_answer(
     if not answer.strip():
         raise ValidationFailed(fields={"answer": [_("Write the answer.")]})
     with atomic():
-        order = _lock(response.order)
-        _require_prosecutor_of(prosecutor, order)
+        order = lock_order(response.order)
+        require_issuer(prosecutor, order)
+        ORDER.require(order, "clarification_answered")
         response = _open_response(response, ResponseKind.CLARIFICATION)
         response.answer, response.answered_by, response.answered_at = answer, prosecutor, now
         response.save(update_fields=["answer", "answered_by", "answered_at"])
-        _resume_removal(order, now, prosecutor)
-        _audit(order, "clarification_answered", actor=prosecutor, now=now, response=response.pk)
-        _push(order, "order.clarification_answered", now, about=response.pk)
+        resume_removal(order, now, prosecutor)
+        move(order, "clarification_answered", actor=prosecutor, now=now, response=response.pk)
+        push(order, "order.clarification_answered", now, about=response.pk)
     return response
 
 
@@ -315,18 +310,17 @@ def cannot_comply_resolve(
     if not answer.strip():
         raise ValidationFailed(fields={"answer": [_("Explain the decision to the platform.")]})
     with atomic():
-        order = _lock(response.order)
-        _require_prosecutor_of(prosecutor, order)
+        order = lock_order(response.order)
+        require_issuer(prosecutor, order)
+        ORDER.require(order, "cannot_comply_maintained" if maintain else "withdrawn")
         response = _open_response(response, ResponseKind.CANNOT_COMPLY)
         response.answer, response.answered_by, response.answered_at = answer, prosecutor, now
         response.save(update_fields=["answer", "answered_by", "answered_at"])
-        _audit(order, "cannot_comply_resolved", actor=prosecutor, now=now, maintained=maintain)
         if not maintain:
             return order_withdraw(order=order, prosecutor=prosecutor, reason=answer, now=now)
-        order.status = OrderStatus.ACKNOWLEDGED
-        order.save(update_fields=["status"])
-        _resume_removal(order, now, prosecutor)
-        _push(order, "order.cannot_comply_resolved", now, about=response.pk)
+        move(order, "cannot_comply_maintained", actor=prosecutor, now=now, response=response.pk)
+        resume_removal(order, now, prosecutor)
+        push(order, "order.cannot_comply_resolved", now, about=response.pk)
     return order
 
 
@@ -344,20 +338,28 @@ def objection_decide(
     if not answer.strip():
         raise ValidationFailed(fields={"answer": [_("Give the reasons.")]})
     with atomic():
-        order = _lock(response.order)
-        _require_prosecutor_of(prosecutor, order)
+        order = lock_order(response.order)
+        require_issuer(prosecutor, order)
+        ORDER.require(order, "objection_decided")
         response = _open_response(response, ResponseKind.OBJECTION)
         response.answer, response.answered_by, response.answered_at = answer, prosecutor, now
         response.resolution = resolution
         response.save(update_fields=["answer", "answered_by", "answered_at", "resolution"])
-        _audit(order, "objection_decided", actor=prosecutor, now=now, resolution=resolution)
+        suspend = resolution == ObjectionResolution.SUSPENDED and not order.suspended
+        if suspend:
+            order.suspended = True
+            pause_removal(order, _("Suspended pending review of an objection"), now)
+        move(
+            order,
+            "objection_decided",
+            actor=prosecutor,
+            now=now,
+            fields=["suspended"] if suspend else [],
+            resolution=resolution,
+        )
         if resolution == ObjectionResolution.UPHELD:
             return order_withdraw(order=order, prosecutor=prosecutor, reason=answer, now=now)
-        if resolution == ObjectionResolution.SUSPENDED and not order.suspended:
-            order.suspended = True
-            order.save(update_fields=["suspended"])
-            _pause_removal(order, _("Suspended pending review of an objection"), now)
-        _push(order, "order.objection_decided", now, about=response.pk)
+        push(order, "order.objection_decided", now, about=response.pk)
     return order
 
 
@@ -366,13 +368,13 @@ def order_unsuspend(
 ) -> TakedownOrder:
     now = now or timezone.now()
     with atomic():
-        order = _lock(order)
-        _require_prosecutor_of(prosecutor, order)
+        order = lock_order(order)
+        require_issuer(prosecutor, order)
+        ORDER.require(order, "unsuspended")
         if not order.suspended:
             raise InvalidTransition(_("The order is not suspended."))
         order.suspended = False
-        order.save(update_fields=["suspended"])
-        _resume_removal(order, now, prosecutor)
-        _audit(order, "unsuspended", actor=prosecutor, now=now)
-        _push(order, "order.unsuspended", now, about=int(now.timestamp()))
+        move(order, "unsuspended", actor=prosecutor, now=now, fields=["suspended"])
+        resume_removal(order, now, prosecutor)
+        push(order, "order.unsuspended", now, about=int(now.timestamp()))
     return order

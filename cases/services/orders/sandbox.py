@@ -7,18 +7,15 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices import (
-    CaseStatus,
-    OrderKind,
-)
+from cases.choices import CaseStatus, OrderKind
 from cases.models import Case, ReportedItem, TakedownOrder
 from liaison.models import Jurisdiction, Platform
 from takedown.core.audit import atomic
 from takedown.core.errors import ValidationFailed
 from takedown.core.references import allocate
 
-# --- The sandbox ------------------------------------------------------------------------
-from .issuing import OrderFields, _create_order
+from .common import OrderFields
+from .issuing import create_order
 
 SANDBOX_CODE = "XS"  # ISO 3166 user-assigned: never a real country
 
@@ -98,7 +95,7 @@ def sandbox_order_create(
             reasons="Integration test order. Synthetic URLs; nothing to remove.",
             contact_point="sandbox@takedown.example.org",
         )
-        return _create_order(
+        return create_order(
             case=case,
             request=None,
             authority=authority,

@@ -7,22 +7,17 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices import (
-    CaseStatus,
-    ItemStatus,
-    OrderStatus,
-)
+from cases.access import may_act_on
+from cases.choices import ItemStatus, OrderStatus
 from cases.models import Case, ReportedItem
-from cases.services.cooperation import victim_milestone
+from cases.services.victims import victim_milestone
+from cases.transitions import CASE, ITEM
 from deadlines.choices import DeadlineKind
-from deadlines.services import (
-    deadline_meet,
-)
-from takedown.core.audit import atomic, audit_record
-from takedown.core.errors import InvalidTransition, PermissionDenied
+from deadlines.services import deadline_meet
+from takedown.core.audit import atomic
+from takedown.core.errors import PermissionDenied
 from takedown.core.models import User
-
-# --- Officers verify --------------------------------------------------------------------
+from takedown.core.transitions import lock
 
 
 def item_verify_removal(
@@ -31,50 +26,29 @@ def item_verify_removal(
     """The item is gone as seen from the officer's jurisdiction (verified removed), or it
     is not (the item reopens). When every item of an order is verified, the verification
     clock stops; when every item of the case is, the case is resolved."""
-    from cases.selectors import user_may_act_on
-
     now = now or timezone.now()
     with atomic():
-        item = (
-            ReportedItem.objects.select_for_update(of=("self",), no_key=True)
-            .select_related("case")
-            .get(pk=item.pk)
-        )
-        if not user_may_act_on(user=officer, case=item.case):
+        case = lock(Case.objects.all(), item.case_id)
+        item = lock(ReportedItem.objects.all(), item.pk)
+        if not may_act_on(officer, case):
             raise PermissionDenied(_("Only officers of the case's desks can verify."))
-        if item.status not in (ItemStatus.REMOVED, ItemStatus.DISABLED, ItemStatus.NOT_FOUND):
-            raise InvalidTransition(_("Only an item the platform reported on can be verified."))
-        item.status = ItemStatus.VERIFIED_REMOVED if removed else ItemStatus.ONLINE
         item.status_changed_at = now
-        item.save(update_fields=["status", "status_changed_at"])
-        audit_record(
-            action="item.verified" if removed else "item.reopened",
+        ITEM.move(
+            item,
+            "verified" if removed else "reopened",
             actor=officer,
-            obj=item,
-            case_id=item.case_id,
-            jurisdictions=[officer.jurisdiction_code],
-            data={"removed": removed, "note": note},
             now=now,
+            fields=["status_changed_at"],
+            data={"removed": removed, "note": note},
         )
         for order in item.orders.filter(status=OrderStatus.COMPLETED):
             if not order.items.exclude(status=ItemStatus.VERIFIED_REMOVED).exists():
                 deadline_meet(subject=order, kind=DeadlineKind.VERIFICATION, now=now, actor=officer)
-        case = Case.objects.select_for_update(of=("self",), no_key=True).get(pk=item.case_id)
         if (
-            case.status == CaseStatus.ACTION
+            CASE.can(case, "resolved")
             and not case.items.exclude(status=ItemStatus.VERIFIED_REMOVED).exists()
         ):
-            case.status = CaseStatus.RESOLVED
             case.queue_due_at = None
-            case.save(update_fields=["status", "queue_due_at", "updated_at"])
             victim_milestone(case=case, milestone="content_removed", now=now)
-            audit_record(
-                action="case.resolved",
-                actor=officer,
-                obj=case,
-                case_id=case.pk,
-                jurisdictions=[officer.jurisdiction_code],
-                data={},
-                now=now,
-            )
+            CASE.move(case, "resolved", actor=officer, now=now, fields=["queue_due_at"])
     return item

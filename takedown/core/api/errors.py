@@ -2,7 +2,7 @@
 (RFC 9457) with a stable ``code``."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -13,9 +13,10 @@ PROBLEM_BASE = "https://takedown.example.org/problems/"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
-def problem_response(
-    *, status_code: int, code: str, title: str, detail: str = "", fields=None, headers=None
-) -> Response:
+def problem_document(
+    *, status_code: int, code: str, title: str, detail: str = "", fields=None
+) -> dict:
+    """The one shape of every API error (the DRF handler, plain views, middleware)."""
     body = {
         "type": PROBLEM_BASE + code,
         "title": str(title),
@@ -25,9 +26,27 @@ def problem_response(
     }
     if fields:
         body["errors"] = fields
+    return body
+
+
+def problem_response(
+    *, status_code: int, code: str, title: str, detail: str = "", fields=None, headers=None
+) -> Response:
+    body = problem_document(
+        status_code=status_code, code=code, title=title, detail=detail, fields=fields
+    )
     response = Response(body, status=status_code, headers=headers)
     response.content_type = PROBLEM_CONTENT_TYPE
     return response
+
+
+def problem_json(*, status_code: int, code: str, title: str) -> JsonResponse:
+    """The same document from outside DRF (URL resolution, middleware)."""
+    return JsonResponse(
+        problem_document(status_code=status_code, code=code, title=title),
+        status=status_code,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
 
 
 _DRF_CODES = {

@@ -1,0 +1,40 @@
+"""Who sends a report, as the domain sees them: an officer, an intake partner or a
+platform. The API builds one from its key at the edge; services never see the transport."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from liaison.models import ApiKey, Authority, Platform
+from takedown.core.models import User
+
+
+@dataclass(frozen=True)
+class Submitter:
+    user: User | None = None
+    partner: Authority | None = None
+    platform: Platform | None = None
+    api_key: ApiKey | None = None  # the key a partner or platform used, for imports
+
+    @classmethod
+    def of(cls, sender: Submitter | User) -> Submitter:
+        return sender if isinstance(sender, Submitter) else cls(user=sender)
+
+    @property
+    def label(self) -> str:
+        if self.user is not None:
+            return self.user.get_username()
+        if self.platform is not None:
+            return f"platform:{self.platform.slug}"
+        return f"partner:{self.partner.pk}"
+
+    @property
+    def actor(self) -> User | str:
+        """What the audit log records as the actor."""
+        return self.user if self.user is not None else self.label
+
+    def report_fields(self) -> dict:
+        return {"submitted_by": self.user, "partner": self.partner, "platform": self.platform}
+
+    def __str__(self) -> str:
+        return self.label

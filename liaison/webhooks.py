@@ -1,0 +1,43 @@
+"""Which webhook receivers may be called at all: checked when an operator sets one and
+again by the worker before each delivery."""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import os
+import socket
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+
+def new_webhook_secret() -> str:
+    """A Standard Webhooks secret: ``whsec_`` and 32 random bytes, base64."""
+    return "whsec_" + base64.b64encode(os.urandom(32)).decode()
+
+
+def webhook_refusal(url: str) -> str | None:
+    """Why the worker must not call this URL, or None. Receivers are set by operators,
+    but a wrong or hostile entry must not turn the worker against the deployment's own
+    network (cloud metadata, the database, admin ports)."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" and not (parts.scheme == "http" and settings.WEBHOOK_ALLOW_HTTP):
+        return "Webhook URLs must use https."
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        return "The webhook URL has no host."
+    allowed = settings.WEBHOOK_ALLOWED_HOSTS
+    if allowed and not any(host == name or host.endswith(f".{name}") for name in allowed):
+        return f"{host} is not in WEBHOOK_ALLOWED_HOSTS."
+    if settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+        return None
+    try:
+        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        return f"{host} does not resolve."
+    for *_, sockaddr in found:
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
+        if not address.is_global:
+            return f"{host} resolves to {address}, which is not a public address."
+    return None

@@ -1,0 +1,48 @@
+"""The API's keyset pagination (takedown/core/keyset.py): ``?after=<cursor>`` continues
+after the last row of the page before; ``next`` is the URL of the following page."""
+
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+from takedown.core import keyset
+
+
+class KeysetPagination(BasePagination):
+    page_size = 50
+
+    def paginate_queryset(self, queryset, request, view=None):
+        rows, self.next_cursor = keyset.page(
+            queryset, view.keyset, after=request.query_params.get("after"), size=self.page_size
+        )
+        self.request = request
+        return rows
+
+    def get_next_link(self) -> str | None:
+        if self.next_cursor is None:
+            return None
+        return replace_query_param(self.request.build_absolute_uri(), "after", self.next_cursor)
+
+    def get_paginated_response(self, data):
+        return Response({"next": self.get_next_link(), "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "results"],
+            "properties": {
+                "next": {"type": "string", "format": "uri", "nullable": True},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": "after",
+                "required": False,
+                "in": "query",
+                "description": "The cursor of the next page (from `next`).",
+                "schema": {"type": "string"},
+            }
+        ]

@@ -4,7 +4,7 @@ Predicates (``may_*``) answer "may this user act here?"; services enforce them, 
 views, API views and templates ask the same ones to decide what to offer. Scoped
 querysets (``*_for``) are where every read starts: a queryset that reaches a view
 without passing through here is a bug. ``audit_scope`` registrations and
-``case_scopes`` say which oversight bodies may read the events of what (one
+``cases_involving`` say which oversight bodies may read the events of what (one
 definition of "the jurisdictions involved in a case").
 """
 
@@ -232,10 +232,6 @@ def _involved_codes(case_ids: Iterable[int]) -> dict[int, set[str]]:
     ):
         codes[case_id].add(code)
     return codes
-
-
-def case_scopes(case_ids: set[int]) -> dict[int, set[str]]:
-    return _involved_codes(case_ids)
 
 
 def case_jurisdictions(case: Case) -> list[str]:

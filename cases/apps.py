@@ -7,10 +7,10 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
-        from takedown.core.audit import register_case_scopes
+        from takedown.core.audit import register_cases
 
-        from .access import case_scopes
+        from .access import cases_involving
         from .models import Case
 
         # Every event of a case is visible to the oversight of every jurisdiction in it.
-        register_case_scopes(model=Case, resolve=case_scopes)
+        register_cases(model=Case, involving=cases_involving)

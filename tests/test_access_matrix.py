@@ -69,8 +69,9 @@ from liaison.choices import AuthorityKind, KeyPurpose
 from liaison.keys import authority_key_create
 from liaison.models import ApiKey
 from takedown.core.choices import Role
+from takedown.core.models import AuditEvent
 from takedown.core.otp import SESSION_VERIFIED_AT
-from tests.cases.factories import assessed_case
+from tests.cases.factories import assessed_case, submit
 from tests.conftest import login
 from tests.evidence.conftest import synthetic_png
 from tests.liaison.factories import (
@@ -522,6 +523,23 @@ def build_world() -> SimpleNamespace:
     Notification.objects.filter(pk=w.notification.pk).update(
         status=NotificationStatus.DEAD, attempts=8, last_error="HTTP 503"
     )
+
+    # Oversight: BE's desk joins the case late (it reports the same URL), PL has no part.
+    be = JurisdictionFactory(code="BE", name="Belgium", timezone="Europe/Brussels")
+    be_police = AuthorityFactory(jurisdiction=be, name="BE police")
+    submit(
+        officer_of(DeskFactory(authority=be_police, name="BE desk")), w.item.url, jurisdiction="BE"
+    )
+    pl = JurisdictionFactory(code="PL", name="Poland", timezone="Europe/Warsaw")
+    w.oversight = {
+        "lead": auditor,
+        "participant": UserFactory(
+            username="auditor-be", authority=be_police, roles=[Role.AUDITOR]
+        ),
+        "uninvolved": UserFactory(
+            username="auditor-pl", authority=AuthorityFactory(jurisdiction=pl), roles=[Role.AUDITOR]
+        ),
+    }
     return w
 
 
@@ -724,3 +742,41 @@ def test_step_up_needs_a_fresh_second_factor(name, method, role, world, db):
     assert target.startswith(reverse("second-factor") + "?") and "step_up=1" in target, target
     ordinary = "orders:queue" if role == "prosecutor" else "cases:detail"
     assert send(client, ordinary, "GET", world).status_code == 200
+
+
+# --- Oversight: which auditors see each kind of event of the case ---------------------------
+
+
+def _kinds_seen(auditor, case_id: int) -> set[str]:
+    """Every event of the case the auditor's trail shows, page after page."""
+    client, kinds, query = login(auditor), set(), f"?case_id={case_id}"
+    while query is not None:
+        page = client.get(f"/audit/{query}")
+        assert page.status_code == 200
+        kinds |= {event.action.split(".")[0] for event in page.context["events"]}
+        query = f"?{page.context['next_query']}" if page.context["next_query"] else None
+    return kinds
+
+
+@pytest.mark.parametrize(
+    ("who", "sees_all"), [("lead", True), ("participant", True), ("uninvolved", False)]
+)
+def test_the_oversight_of_every_jurisdiction_in_the_case_sees_all_of_its_events(
+    who, sees_all, world, db
+):
+    """Lead and participant (which joined after most of these were written) see every
+    kind of event of the case — by anyone, of the case, its orders, requests, clocks,
+    evidence, MLA requests and victims (whose data stays withheld); a jurisdiction with
+    no part in the case sees none."""
+    kinds = set(AuditEvent.objects.filter(case_id=world.case.pk).values_list("action", flat=True))
+    kinds = {action.split(".")[0] for action in kinds}
+    assert {
+        "case",
+        "order",
+        "order_request",
+        "deadline",
+        "evidence",
+        "mla",
+        "victim",
+    } <= kinds
+    assert _kinds_seen(world.oversight[who], world.case.pk) == (kinds if sees_all else set())

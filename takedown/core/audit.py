@@ -61,14 +61,15 @@ def jurisdiction_scope(codes: Iterable[str | None]) -> str:
 
 # --- Who may read an event ---------------------------------------------------------------
 #
-# An event is visible to the oversight bodies of the jurisdictions in its ``jurisdictions``
-# column. Nobody types that list: it is derived here, once, from what the event is about:
-# - the object: ``audit_scope(obj)``, which each app extends for its models (in its
-#   access module), e.g. an order: the issuing and the addressed platform's jurisdiction;
-# - the person acting: their own jurisdiction;
-# - the case: every jurisdiction involved in it (lead, participants, hosting), resolved
-#   when the transaction's events are chained, so whatever joined the case in the same
-#   transaction counts. The cases app registers how (``register_case_scopes``).
+# An oversight body reads the events of the jurisdictions it oversees. Nobody types
+# which those are; they are derived, once:
+# - at write time, from what the event is about (``audit_scope(obj)``, which each app
+#   extends for its models in its access module: an order concerns the issuing and the
+#   addressed platform's jurisdiction) and from the person acting (their jurisdiction),
+#   stored in the event's ``jurisdictions`` column (so under the hash);
+# - at read time, from the event's case: every jurisdiction involved in the case (lead,
+#   participants, hosting) sees all of its events, including those written before it
+#   joined. The cases app registers how a case's involvement is found.
 
 
 @singledispatch
@@ -83,36 +84,28 @@ def _user_scope(user: User) -> set[str]:
 
 
 @dataclass(frozen=True)
-class _CaseScopes:
+class CaseRegistry:
     model: type[models.Model] | None = None
-    resolve: Callable[[set[int]], dict[int, set[str]]] = lambda _ids: {}
+    involving: Callable[[list[str]], models.QuerySet] | None = None
 
 
-_case_scopes = _CaseScopes()
+cases = CaseRegistry()
 
 
-def register_case_scopes(
-    *, model: type[models.Model], resolve: Callable[[set[int]], dict[int, set[str]]]
+def register_cases(
+    *, model: type[models.Model], involving: Callable[[list[str]], models.QuerySet]
 ) -> None:
-    """``resolve(case_ids)`` gives each case's involved jurisdictions, in one query."""
-    global _case_scopes
-    _case_scopes = _CaseScopes(model, resolve)
+    """``involving(codes)``: the cases those jurisdictions are involved in."""
+    global cases
+    cases = CaseRegistry(model, involving)
 
 
 def _case_id_of(obj) -> int | None:
     if obj is None:
         return None
-    if _case_scopes.model is not None and isinstance(obj, _case_scopes.model):
+    if cases.model is not None and isinstance(obj, cases.model):
         return obj.pk
     return getattr(obj, "case_id", None)
-
-
-def _scope_cases(events: list[AuditEvent]) -> None:
-    case_ids = {event.case_id for event in events if event.case_id is not None}
-    by_case = _case_scopes.resolve(case_ids) if case_ids else {}
-    for event in events:
-        codes = getattr(event, "scope", set()) | by_case.get(event.case_id, set())
-        event.jurisdictions = jurisdiction_scope(codes)
 
 
 def actor_label_for(actor) -> str:
@@ -157,7 +150,8 @@ def audit_record(
         ip=ip,
         request_id=request_id_var.get() if request_id_var.get() != "-" else "",
     )
-    event.scope = audit_scope(obj) | (audit_scope(actor) if isinstance(actor, User) else set())
+    scope = audit_scope(obj) | (audit_scope(actor) if isinstance(actor, User) else set())
+    event.jurisdictions = jurisdiction_scope(scope)
     pending = getattr(connection, "audit_pending", None)
     if pending is not None:
         pending.append(event)
@@ -170,7 +164,6 @@ def audit_record(
 def _append_chain(events: list[AuditEvent]) -> None:
     """Chain and insert events under the chain's lock (held to the end of the
     transaction, so appends never fork the chain)."""
-    _scope_cases(events)
     _lock_chain()
     prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
     for event in events:

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from . import audit
 from .choices import Role
 from .models import AuditEvent, User
 
@@ -28,13 +29,16 @@ def overseen_jurisdictions(user: User) -> list[str]:
 
 
 def audit_events_for(*, user: User) -> QuerySet[AuditEvent]:
-    """The events an auditor may read: those recorded for a jurisdiction they oversee."""
+    """The events an auditor may read: those recorded for a jurisdiction they oversee,
+    and every event of a case one of them is involved in (takedown/core/audit.py)."""
     codes = overseen_jurisdictions(user)
     if not codes:
         return AuditEvent.objects.none()
     scope = Q()
     for code in codes:
         scope |= Q(jurisdictions__contains=f"|{code}|")
+    if audit.cases.involving is not None:
+        scope |= Q(case_id__in=audit.cases.involving(codes).values("id"))
     return AuditEvent.objects.filter(scope)
 
 

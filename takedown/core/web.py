@@ -50,7 +50,8 @@ def apply_service_error(form: forms.Form, error: ApplicationError) -> None:
             form.add_error(field, texts)
         else:
             unplaced.extend(texts)
-    if unplaced or not error.fields:
+    # A refusal of the act (not of the input) explains itself above the form.
+    if unplaced or not error.fields or error.status != 400:
         form.add_error(None, " ".join([error.detail, *map(str, unplaced)]))
 
 

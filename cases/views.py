@@ -196,7 +196,7 @@ def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
             )
         except ApplicationError as exc:
             error = exc.detail
-    if request.htmx and request.POST.get("from") == "queue":
+    if request.htmx and request.htmx.target == f"case-{case.pk}":  # the queue's row asks
         row = with_clock([case_queue(request.user).get(pk=case.pk)])[0]
         return render(
             request,

@@ -22,3 +22,21 @@ class StyledForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self)
+
+
+class CodeForm(forms.Form):
+    """A second-factor code (TOTP or recovery); an empty or overlong one simply fails."""
+
+    code = forms.CharField(max_length=64, required=False)
+
+    def value(self) -> str:
+        return self.cleaned_data["code"] if self.is_valid() else ""
+
+
+class SessionEndForm(forms.Form):
+    """Which session to end: a record id, or "others"."""
+
+    session = forms.RegexField(regex=r"^(others|\d{1,18})$")
+
+    def value(self) -> str | None:
+        return self.cleaned_data["session"] if self.is_valid() else None

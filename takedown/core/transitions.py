@@ -23,16 +23,15 @@ from .errors import Conflict, InvalidTransition
 MACHINES: dict[type[models.Model], Machine] = {}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Move:
     """``to=None``: the action is allowed from these states and leaves the status as it is."""
 
     from_: frozenset[str]
     to: str | None = None
 
-    def __init__(self, *, from_: Iterable[str], to: str | None = None):
-        object.__setattr__(self, "from_", frozenset(from_))
-        object.__setattr__(self, "to", to)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "from_", frozenset(self.from_))
 
 
 class Machine:

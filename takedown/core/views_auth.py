@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import otp
 from .audit import audit_record
+from .forms import CodeForm, SessionEndForm
 from .models import TOTPDevice, UserSession
 from .security import sessions_end
 
@@ -59,7 +60,7 @@ def second_factor_setup(request):
     if otp.has_device(request.user):
         return redirect("second-factor")
     if request.method == "POST":
-        codes = otp.device_confirm(user=request.user, code=request.POST.get("code", ""))
+        codes = otp.device_confirm(user=request.user, code=CodeForm(request.POST).value())
         if codes is None and (locked := _count_failure(request)) is not None:
             return locked
         if codes is not None:
@@ -128,7 +129,7 @@ def second_factor(request):
         return redirect("second-factor-setup")
     if request.method == "POST":
         try:
-            method = otp.verify(user=request.user, code=request.POST.get("code", ""))
+            method = otp.verify(user=request.user, code=CodeForm(request.POST).value())
         except otp.Throttled as throttled:
             return _throttled(request, throttled.retry_after)
         if method is not None:
@@ -165,7 +166,7 @@ def sessions(request):
 @login_required
 @require_POST
 def session_end(request):
-    target = request.POST.get("session")
+    target = SessionEndForm(request.POST).value()
     if target == "others":
         ended = sessions_end(user=request.user, keep=request.session.session_key)
     else:

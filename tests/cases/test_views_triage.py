@@ -106,14 +106,16 @@ def test_htmx_assign_from_the_queue_swaps_the_row_and_reports_conflicts(actors, 
     client = login(actors["owner"])
     ok = client.post(
         f"/cases/{case.reference}/assign/",
-        {"version": case.version, "from": "queue"},
+        {"version": case.version},
         HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"case-{case.pk}",
     )
     assert ok.status_code == 200 and ok.content.decode().strip().startswith("<tr")
     stale = login(actors["colleague"]).post(
         f"/cases/{case.reference}/assign/",
-        {"version": case.version, "from": "queue"},
+        {"version": case.version},
         HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET=f"case-{case.pk}",
     )
     assert stale.status_code == 409 and "changed by someone else" in stale.content.decode()
 

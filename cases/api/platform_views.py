@@ -8,7 +8,6 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,6 +19,7 @@ from liaison.api.authentication import ApiClient
 from liaison.api.permissions import IsPlatformClient
 from liaison.api.throttling import PlatformThrottle
 from takedown.core.api.idempotency import idempotent
+from takedown.core.api.parsers import StrictJSONParser
 
 from .platform_serializers import (
     CannotComplyInputSerializer,
@@ -88,7 +88,7 @@ class OrderDetail(PlatformView, generics.RetrieveAPIView):
 class OrderAction(PlatformView, APIView):
     """A POST on one order: idempotent with Idempotency-Key; the order as it now is."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
     input_serializer = None
 
     def post(self, request, pk):
@@ -99,9 +99,10 @@ class OrderAction(PlatformView, APIView):
 
     def _act(self, request, client, pk):
         order = get_object_or_404(platform_orders(client), pk=pk)
+        body = request.data  # parsed (and refused if malformed) even where it is not used
         data = {}
         if self.input_serializer is not None:
-            serializer = self.input_serializer(data=request.data)
+            serializer = self.input_serializer(data=body)
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
         result = self.perform(order, client.platform, data)
@@ -215,7 +216,7 @@ class Objection(OrderAction):
 class SandboxOrders(PlatformView, APIView):
     """Create a test order for your platform, signed with a sandbox key and never counted."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
 
     @extend_schema(
         request=SandboxOrderInputSerializer,

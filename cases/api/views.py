@@ -4,7 +4,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,6 +24,7 @@ from liaison.api.throttling import PartnerThrottle
 from liaison.models import Platform
 from takedown.core.api.idempotency import idempotent
 from takedown.core.api.pagination import KeysetPagination
+from takedown.core.api.parsers import StrictJSONParser
 from takedown.core.choices import STAFF_ROLES
 from takedown.core.errors import ValidationFailed
 
@@ -64,7 +65,7 @@ class ReportListCreate(generics.GenericAPIView):
     permission_classes = [IsIntakeClient]
     throttle_classes = [PartnerThrottle]
     pagination_class = NewestFirst
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
 
     def get_serializer_class(self):
         return ReportInputSerializer if self.request.method == "POST" else ReportSummarySerializer

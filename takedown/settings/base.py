@@ -267,6 +267,10 @@ BULK_IMPORT_MAX_BYTES = env.int("BULK_IMPORT_MAX_BYTES", default=50 * 2**20)
 BULK_IMPORT_MAX_ROWS = env.int("BULK_IMPORT_MAX_ROWS", default=200_000)
 BULK_IMPORT_INLINE_ROWS = env.int("BULK_IMPORT_INLINE_ROWS", default=500)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20  # a JSON report of 10,000 items fits
+# API JSON bodies: refused (413) over this size before they are read, and (400) when
+# nested deeper than this before they are parsed (docs/platform-integration.md).
+API_MAX_BODY_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
+API_MAX_JSON_DEPTH = 32
 FILE_UPLOAD_MAX_MEMORY_SIZE = 60 * 2**20  # a CSV is read in memory, then checked
 # Evidence uploads: the largest file accepted (streamed, encrypted, never in clear).
 EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=2 * 2**30)
@@ -293,6 +297,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PARSER_CLASSES": ["takedown.core.api.parsers.StrictJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "takedown.core.api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "takedown.core.api.errors.problem_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

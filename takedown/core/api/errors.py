@@ -9,6 +9,8 @@ from rest_framework.views import exception_handler
 
 from takedown.core.errors import ApplicationError
 
+from .parsers import PayloadTooLarge
+
 PROBLEM_BASE = "https://takedown.example.org/problems/"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -50,6 +52,7 @@ def problem_json(*, status_code: int, code: str, title: str) -> JsonResponse:
 
 
 _DRF_CODES = {
+    PayloadTooLarge: "payload_too_large",
     exceptions.NotAuthenticated: "not_authenticated",
     exceptions.AuthenticationFailed: "authentication_failed",
     exceptions.PermissionDenied: "permission_denied",

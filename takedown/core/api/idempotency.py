@@ -15,6 +15,8 @@ from takedown.core.audit import atomic
 from takedown.core.errors import ApplicationError
 from takedown.core.models import IdempotencyRecord
 
+from .parsers import refuse_oversized
+
 
 class IdempotencyKeyReused(ApplicationError):
     code = "idempotency_key_reused"
@@ -49,6 +51,7 @@ def idempotent(request: Request, *, owner: str, handler: Callable[[], Response])
         return handler()
     if not 0 < len(key) <= 255 or not key.isprintable():
         raise InvalidIdempotencyKey()
+    refuse_oversized(request)  # the fingerprint reads the body: check its size first
     fingerprint = _fingerprint(request)
     with atomic():  # the audit log's: the handler's events are chained at the commit
         try:

@@ -36,6 +36,8 @@ urlpatterns = [
     path("accounts/sessions/end/", views_auth.session_end, name="session-end"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("problems/", core_views.problems, name="problems"),
+    path("problems/<slug:code>", core_views.problems, name="problem"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

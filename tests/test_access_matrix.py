@@ -112,6 +112,8 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("api-schema",                  "GET"):    (200,   200,  200,   200,  200,   200,   200,   200,   200),
     ("api-docs",                    "GET"):    (200,   200,  200,   200,  200,   200,   200,   200,   200),
     ("api-keys",                    "GET"):    (200,   200,  200,   200,  200,   200,   200,   200,   200),
+    ("problems",                    "GET"):    (200,   200,  200,   200,  200,   200,   200,   200,   200),
+    ("problem",                     "GET"):    (200,   200,  200,   200,  200,   200,   200,   200,   200),
     # --- Sign-in, second factor, sessions ----------------------------------------------------------
     ("home",                        "GET"):    (LOGIN, 200,  200,   200,  200,   200,   LOGIN, LOGIN, LOGIN),
     ("login",                       "GET"):    (200,   302,  302,   302,  302,   302,   200,   200,   200),
@@ -232,6 +234,7 @@ KWARGS = {
     "orders:amend": lambda w: {"pk": w.order.pk},
     "orders:answer": lambda w: {"pk": w.order.pk, "response_pk": w.clarification.pk},
     "orders:verify": lambda w: {"pk": w.item.pk},
+    "problem": lambda w: {"code": "invalid_transition"},
     "orders:platform": lambda w: {"slug": w.platform_a.slug},
     "evidence:new": lambda w: {"reference": w.case.reference},
     "evidence:download": lambda w: {"file_id": w.evidence_item.file_id},

@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -19,6 +18,7 @@ from liaison.api.authentication import ApiClient
 from liaison.api.permissions import IsPlatformClient
 from liaison.api.throttling import PlatformThrottle
 from takedown.core.api.idempotency import idempotent
+from takedown.core.api.pagination import newest_first
 from takedown.core.api.parsers import StrictJSONParser
 
 from .platform_serializers import (
@@ -30,11 +30,6 @@ from .platform_serializers import (
     SandboxOrderInputSerializer,
 )
 from .views import IDEMPOTENCY_HEADER
-
-
-class NewestFirst(CursorPagination):
-    ordering = ("-issued_at", "-id")
-    page_size = 50
 
 
 class OrderFilter(filters.FilterSet):
@@ -67,7 +62,7 @@ class OrderList(PlatformView, generics.ListAPIView):
     """Your orders, newest first (cursor pagination)."""
 
     serializer_class = PlatformOrderSerializer
-    pagination_class = NewestFirst
+    pagination_class = newest_first("-issued_at", "-id")
     filterset_class = OrderFilter
 
     def get_queryset(self):

@@ -3,7 +3,6 @@ from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -23,7 +22,7 @@ from liaison.api.permissions import IsIntakeClient
 from liaison.api.throttling import PartnerThrottle
 from liaison.models import Platform
 from takedown.core.api.idempotency import idempotent
-from takedown.core.api.pagination import KeysetPagination
+from takedown.core.api.pagination import KeysetPagination, newest_first
 from takedown.core.api.parsers import StrictJSONParser
 from takedown.core.choices import STAFF_ROLES
 from takedown.core.errors import ValidationFailed
@@ -48,11 +47,6 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 )
 
 
-class NewestFirst(CursorPagination):
-    ordering = ("-received_at", "-id")
-    page_size = 50
-
-
 def submitter_of(client: ApiClient) -> Submitter:
     """The domain's view of the key's owner: services never see the transport."""
     return Submitter(partner=client.partner, platform=client.platform, api_key=client.key)
@@ -64,7 +58,7 @@ class ReportListCreate(generics.GenericAPIView):
 
     permission_classes = [IsIntakeClient]
     throttle_classes = [PartnerThrottle]
-    pagination_class = NewestFirst
+    pagination_class = newest_first("-received_at", "-id")
     parser_classes = [StrictJSONParser]
 
     def get_serializer_class(self):

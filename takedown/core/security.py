@@ -84,9 +84,7 @@ class StaffSessionMiddleware:
             ):
                 if request.path.startswith("/api/"):
                     return problem_json(
-                        status_code=403,
-                        code="second_factor_required",
-                        title="Confirm your second factor first.",
+                        status_code=403, code="second_factor_required", request=request
                     )
                 target = "second-factor" if otp.has_device(user) else "second-factor-setup"
                 return redirect(f"{_url(target)}?{urlencode({'next': request.get_full_path()})}")

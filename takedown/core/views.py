@@ -3,13 +3,14 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from takedown.celery import app as celery_app
 from takedown.core.api.errors import problem_json
+from takedown.core.api.problems import CATALOGUE
 
 
 @require_GET
@@ -60,7 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def handler404(request: HttpRequest, exception=None) -> HttpResponse:
     """API clients get a problem document for any unknown URL, not an HTML page."""
     if request.path.startswith("/api/"):
-        return problem_json(status_code=404, code="not_found", title="Not found.")
+        return problem_json(status_code=404, code="not_found", request=request)
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
@@ -68,11 +69,21 @@ def handler404(request: HttpRequest, exception=None) -> HttpResponse:
 
 def handler500(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return problem_json(
-            status_code=500,
-            code="server_error",
-            title="Something went wrong on our side; it was logged.",
-        )
+        return problem_json(status_code=500, code="server_error", request=request)
     from django.views.defaults import server_error
 
     return server_error(request)
+
+
+@require_GET
+def problems(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    """The problem catalogue: what each ``code`` of an API error means (the ``type`` of
+    every problem document points here)."""
+    if code is not None and code not in CATALOGUE:
+        raise Http404("No such problem type.")
+    entries = [
+        {"code": key, "status": status, "title": title, "meaning": meaning}
+        for key, (status, title, meaning) in CATALOGUE.items()
+        if code is None or key == code
+    ]
+    return render(request, "core/problems.html", {"entries": entries, "one": code is not None})

@@ -152,7 +152,7 @@ def test_list_shows_only_this_platforms_orders_newest_first(issue, api_a, api_b)
 
 
 def test_cursor_pagination_follows_the_next_link(issue, api_a, monkeypatch):
-    monkeypatch.setattr(platform_views.NewestFirst, "page_size", 2)
+    monkeypatch.setattr(platform_views.OrderList.pagination_class, "page_size", 2)
     made = [issue() for _n in range(5)]
     seen, link, pages = [], f"{API}/orders/", 0
     while link:

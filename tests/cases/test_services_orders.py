@@ -267,3 +267,26 @@ def test_sandbox_orders_are_signed_with_a_sandbox_key_and_never_escalate(network
     assert order.signing_key_id and "sig" in order.signing_key_id
     assert not Deadline.objects.filter(subject_id=order.pk, next_check_at__isnull=False).exists()
     assert TakedownOrder.objects.filter(is_sandbox=False).count() == 0
+
+
+def test_the_amended_webhook_carries_the_status_of_the_new_version(request_, prosecution, network):
+    """An amendment of an acknowledged order is itself acknowledged, and the platform's
+    ``order.amended`` event says so (it said "issued": the status was set after the push)."""
+    from deadlines.models import Notification
+
+    platform = network["platform_b"]
+    platform.webhook_url = "https://hooks.example.test/takedown"
+    platform.save(update_fields=["webhook_url"])
+    order = orders.order_issue(
+        request=request_, prosecutor=prosecution["prosecutor"], fields=FIELDS
+    )
+    orders.order_acknowledge(order=order, platform=platform)
+    new = orders.order_amend(order=order, prosecutor=prosecution["prosecutor"], fields=FIELDS)
+    event = Notification.objects.get(event_type="order.amended")
+    assert event.payload["order"] == {
+        "id": new.pk,
+        "reference": new.reference,
+        "version": 2,
+        "status": OrderStatus.ACKNOWLEDGED,
+        "sandbox": False,
+    }

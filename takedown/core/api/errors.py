@@ -3,6 +3,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
+from django.urls import reverse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -10,18 +11,27 @@ from rest_framework.views import exception_handler
 from takedown.core.errors import ApplicationError
 
 from .parsers import PayloadTooLarge
+from .problems import CATALOGUE, title_of
 
-PROBLEM_BASE = "https://takedown.example.org/problems/"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
+def problem_type(code: str, request=None) -> str:
+    """The code's page in this installation's problem catalogue (absolute when the
+    request is known)."""
+    path = reverse("problem", args=[code]) if code in CATALOGUE else reverse("problems")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
 def problem_document(
-    *, status_code: int, code: str, title: str, detail: str = "", fields=None
+    *, status_code: int, code: str, title: str = "", detail: str = "", fields=None, request=None
 ) -> dict:
-    """The one shape of every API error (the DRF handler, plain views, middleware)."""
+    """The one shape of every API error (the DRF handler, plain views, middleware): the
+    catalogue's title for the code, and what went wrong this time in ``detail``."""
+    title = title_of(code, str(title))
     body = {
-        "type": PROBLEM_BASE + code,
-        "title": str(title),
+        "type": problem_type(code, request),
+        "title": title,
         "status": status_code,
         "detail": str(detail or title),
         "code": code,
@@ -32,20 +42,32 @@ def problem_document(
 
 
 def problem_response(
-    *, status_code: int, code: str, title: str, detail: str = "", fields=None, headers=None
+    *,
+    status_code: int,
+    code: str,
+    title: str = "",
+    detail: str = "",
+    fields=None,
+    headers=None,
+    request=None,
 ) -> Response:
     body = problem_document(
-        status_code=status_code, code=code, title=title, detail=detail, fields=fields
+        status_code=status_code,
+        code=code,
+        title=title,
+        detail=detail,
+        fields=fields,
+        request=request,
     )
     response = Response(body, status=status_code, headers=headers)
     response.content_type = PROBLEM_CONTENT_TYPE
     return response
 
 
-def problem_json(*, status_code: int, code: str, title: str) -> JsonResponse:
+def problem_json(*, status_code: int, code: str, request, detail: str = "") -> JsonResponse:
     """The same document from outside DRF (URL resolution, middleware)."""
     return JsonResponse(
-        problem_document(status_code=status_code, code=code, title=title),
+        problem_document(status_code=status_code, code=code, detail=detail, request=request),
         status=status_code,
         content_type=PROBLEM_CONTENT_TYPE,
     )
@@ -67,6 +89,7 @@ _DRF_CODES = {
 
 
 def problem_exception_handler(exc, context):
+    request = context.get("request")
     if isinstance(exc, ApplicationError):
         return problem_response(
             status_code=exc.status,
@@ -74,6 +97,7 @@ def problem_exception_handler(exc, context):
             title=exc.title,
             detail=exc.detail,
             fields=exc.fields,
+            request=request,
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -88,10 +112,10 @@ def problem_exception_handler(exc, context):
         return problem_response(
             status_code=status.HTTP_400_BAD_REQUEST,
             code=code,
-            title="The input is not valid.",
             detail="One or more fields are not valid; see errors.",
             fields=exc.detail,
             headers=response.headers,
+            request=request,
         )
     detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     return problem_response(
@@ -100,6 +124,7 @@ def problem_exception_handler(exc, context):
         title=detail,
         detail=detail,
         headers={k: v for k, v in response.items()},
+        request=request,
     )
 
 

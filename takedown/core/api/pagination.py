@@ -1,7 +1,8 @@
 """The API's keyset pagination (takedown/core/keyset.py): ``?after=<cursor>`` continues
 after the last row of the page before; ``next`` is the URL of the following page."""
 
-from rest_framework.pagination import BasePagination
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import BasePagination, CursorPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
@@ -46,3 +47,21 @@ class KeysetPagination(BasePagination):
                 "schema": {"type": "string"},
             }
         ]
+
+
+class NewestFirst(CursorPagination):
+    """DRF's cursor pagination, newest first by ``ordering`` (set per list), where a
+    cursor that does not decode is the client's error (400 ``validation_failed``), not a
+    missing page."""
+
+    page_size = 50
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except NotFound as exc:
+            raise ValidationError({self.cursor_query_param: [str(exc.detail)]}) from exc
+
+
+def newest_first(*ordering: str) -> type[NewestFirst]:
+    return type("NewestFirst", (NewestFirst,), {"ordering": ordering})

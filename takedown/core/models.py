@@ -120,13 +120,14 @@ class AuditEvent(AppendOnlyModel):
 
 
 class IdempotencyRecord(models.Model):
-    """The first response to a POST made with an ``Idempotency-Key``."""
+    """The first response to a POST made with an ``Idempotency-Key``: its exact bytes,
+    so a replay is byte for byte what the first answer was."""
 
     owner = models.CharField(max_length=64)
     key = models.CharField(max_length=255)
     request_hash = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField(null=True)
-    response_body = models.JSONField(null=True)
+    response_content = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -514,7 +514,8 @@ def test_a_retry_with_the_same_key_replays_the_stored_response(issue, api_a):
     assert first.status_code == again.status_code == 201
     assert "Idempotent-Replayed" not in first
     assert again["Idempotent-Replayed"] == "true"
-    assert again.json() == first.json()
+    assert again.content == first.content  # the same bytes, as the guide promises
+    assert again["Content-Type"] == first["Content-Type"] == "application/json"
     assert PlatformResponse.objects.filter(order=order, kind=ResponseKind.OBJECTION).count() == 1
     problem = assert_problem(
         api_a.post(
@@ -539,7 +540,7 @@ def test_a_retried_acknowledge_is_replayed_not_a_conflict(issue, api_a):
     first = api_a.post(url(order, "acknowledge"), HTTP_IDEMPOTENCY_KEY="ack-1")
     again = api_a.post(url(order, "acknowledge"), HTTP_IDEMPOTENCY_KEY="ack-1")
     assert first.status_code == again.status_code == 200
-    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true" and again.content == first.content
     assert PlatformResponse.objects.filter(order=order, kind="acknowledgement").count() == 1
     # the same key on another order is another request: refused, not replayed
     assert_problem(

@@ -126,3 +126,32 @@ def test_the_example_fetches_the_order_and_the_keys_itself(live_server, served):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("VALID: " + served["order"].reference)
+
+
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "platform-integration.md"
+
+
+def test_the_guides_removals_example_is_accepted_as_written(served, network):
+    """The body of the guide's removals example, with the item ids of a real order of
+    three items: every outcome and jurisdiction in it is one the API accepts."""
+    import re
+
+    from cases.models import TakedownOrder
+
+    guide = GUIDE.read_text("utf-8")
+    section = guide[guide.index("### Report removals") :]
+    body = re.search(r"-d '(\{.*?\})'", section, re.S).group(1)
+    example = json.loads(body)
+    order = TakedownOrder.objects.get(pk=served["order"].pk)
+    extra = order.case.items.create(
+        url="https://b-social.test/p/d3", platform=order.platform, created_at=order.issued_at
+    )
+    order.items.add(extra)
+    ids = iter(order.items.order_by("id").values_list("id", flat=True))
+    for removal in example["removals"]:
+        removal["item"] = next(ids)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key_for(platform=network['platform_b'])}")
+    response = api.post(f"/api/v1/platform/orders/{order.pk}/removals/", example, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "completed"

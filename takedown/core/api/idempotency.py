@@ -8,6 +8,8 @@ import hashlib
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -45,7 +47,9 @@ def _fingerprint(request: Request) -> str:
     return digest.hexdigest()
 
 
-def idempotent(request: Request, *, owner: str, handler: Callable[[], Response]) -> Response:
+def idempotent(
+    request: Request, *, owner: str, handler: Callable[[], Response]
+) -> Response | HttpResponse:
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return handler()
@@ -63,13 +67,19 @@ def idempotent(request: Request, *, owner: str, handler: Callable[[], Response])
             record = IdempotencyRecord.objects.select_for_update().get(owner=owner, key=key)
             if record.request_hash != fingerprint:
                 raise IdempotencyKeyReused() from None
-            return Response(
-                record.response_body,
-                status=record.status_code,
-                headers={"Idempotent-Replayed": "true"},
-            )
+            return _answer(record, replayed=True)
         response = handler()  # an exception rolls the claim back: the retry runs afresh
         record.status_code = response.status_code
-        record.response_body = response.data
-        record.save(update_fields=["status_code", "response_body"])
+        record.response_content = JSONRenderer().render(response.data).decode()
+        record.save(update_fields=["status_code", "response_content"])
+    return _answer(record, replayed=False)
+
+
+def _answer(record: IdempotencyRecord, *, replayed: bool) -> HttpResponse:
+    """The stored bytes, the first time and on every replay."""
+    response = HttpResponse(
+        record.response_content, status=record.status_code, content_type="application/json"
+    )
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
     return response

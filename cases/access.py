@@ -10,7 +10,6 @@ definition of "the jurisdictions involved in a case").
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -216,26 +215,15 @@ def may_reply_mla(user, mla: MLARequest) -> bool:
 # --- Oversight: which jurisdictions an event concerns --------------------------------------
 
 
-def _involved_codes(case_ids: Iterable[int]) -> dict[int, set[str]]:
-    """Every jurisdiction involved in each case: its desks' and where its items are
-    hosted. The one definition, for audit scopes, the matrix and oversight."""
-    codes: dict[int, set[str]] = defaultdict(set)
-    ids = list(case_ids)
-    for case_id, code in CaseParticipant.objects.filter(case_id__in=ids).values_list(
-        "case_id", "desk__authority__jurisdiction"
-    ):
-        codes[case_id].add(code)
-    for case_id, code in (
-        ReportedItem.objects.filter(case_id__in=ids, hosting_jurisdiction__isnull=False)
-        .values_list("case_id", "hosting_jurisdiction")
-        .distinct()
-    ):
-        codes[case_id].add(code)
-    return codes
-
-
 def case_jurisdictions(case: Case) -> list[str]:
-    return sorted(_involved_codes([case.pk]).get(case.pk, set()))
+    """Every jurisdiction involved in the case: its desks' and where its items are
+    hosted (the harmonisation matrix's rows). ``cases_involving`` is the same rule as a
+    query, for oversight."""
+    codes = set(case.participants.values_list("desk__authority__jurisdiction", flat=True))
+    codes |= set(
+        case.items.exclude(hosting_jurisdiction=None).values_list("hosting_jurisdiction", flat=True)
+    )
+    return sorted(codes)
 
 
 def cases_involving(codes: Iterable[str]) -> QuerySet[Case]:

@@ -14,9 +14,9 @@ from takedown.core.keyset import Key, ordered
 from takedown.core.models import AuditEvent
 
 from .access import cases_for, desk_ids_for
-from .choices import MLAStatus, OrderRequestStatus
+from .choices import OrderRequestStatus
 from .models import Case, OrderRequest, ReportedItem, TakedownOrder
-from .transitions import ITEM, RUNNING
+from .transitions import ITEM, MLA_UNDER_WAY, RUNNING
 
 # The triage queue's order: acute first, then by the binding time left (cases without a
 # running clock last), then oldest. The partial index case_open_queue_idx follows it.
@@ -101,7 +101,7 @@ def open_requests(case: Case) -> QuerySet[OrderRequest]:
 def open_mla_count(case: Case, authority) -> int:
     return case.mla_requests.filter(
         requesting_authority=authority,
-        status__in=[MLAStatus.DRAFT, MLAStatus.SENT, MLAStatus.ACCEPTED, MLAStatus.INFO_REQUESTED],
+        status__in=MLA_UNDER_WAY,
     ).count()
 
 

@@ -96,6 +96,7 @@ ORDER = Machine(
 
 _M = MLAStatus
 MLA_OPEN = {_M.SENT, _M.ACCEPTED, _M.INFO_REQUESTED}
+MLA_UNDER_WAY = {_M.DRAFT, *MLA_OPEN}  # what a desk still has in hand
 
 MLA = Machine(
     MLARequest,
@@ -109,7 +110,7 @@ MLA = Machine(
         "refused": Move(from_=MLA_OPEN, to=_M.REFUSED),
         "answered": Move(from_={_M.SENT, _M.ACCEPTED}, to=_M.ANSWERED),
         "document_added": Move(from_=MLA_OPEN),
-        "withdrawn": Move(from_={_M.DRAFT, *MLA_OPEN}, to=_M.WITHDRAWN),
+        "withdrawn": Move(from_=MLA_UNDER_WAY, to=_M.WITHDRAWN),
     },
 )
 

@@ -290,3 +290,12 @@ def test_the_amended_webhook_carries_the_status_of_the_new_version(request_, pro
         "status": OrderStatus.ACKNOWLEDGED,
         "sandbox": False,
     }
+
+
+def test_an_order_for_some_of_the_requested_items_still_fulfils_the_request(request_, prosecution):
+    first = request_.items.order_by("id").first()
+    orders.order_issue(
+        request=request_, prosecutor=prosecution["prosecutor"], fields=FIELDS, items=[first]
+    )
+    request_.refresh_from_db()
+    assert request_.status == "fulfilled"

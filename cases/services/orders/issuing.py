@@ -111,13 +111,14 @@ def order_issue(
 
 
 def _settle_requests(case: Case, order: TakedownOrder, item_ids: set[int], prosecutor, now):
-    """The request the order answers, and any other open one for the same platform whose
-    items the order all covers, are fulfilled by it."""
+    """The request the order answers is fulfilled by it (also where the prosecutor chose
+    some of its items), and so is any other open one for the same platform whose items
+    the order all covers."""
     open_requests = OrderRequest.objects.select_for_update(of=("self",), no_key=True).filter(
         case=case, platform=order.platform, status__in=ORDER_REQUEST.moves["fulfilled"].from_
     )
     for request in open_requests.prefetch_related("items"):
-        if {item.pk for item in request.items.all()} <= item_ids:
+        if request.pk == order.request_id or {i.pk for i in request.items.all()} <= item_ids:
             request.handled_by, request.handled_at = prosecutor, now
             ORDER_REQUEST.move(
                 request,

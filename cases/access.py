@@ -20,10 +20,12 @@ from takedown.core.audit import audit_record, audit_scope
 from takedown.core.choices import Role
 from takedown.core.models import User
 
+from .choices import JoinStatus
 from .models import (
     BulkImport,
     Case,
     CaseParticipant,
+    JoinRequest,
     MLARequest,
     OrderRequest,
     Report,
@@ -90,6 +92,31 @@ def leads(user, case: Case) -> bool:
 def may_see_victims(user, case: Case) -> bool:
     """Officers of the lead desk who hold the specific permission."""
     return leads(user, case) and user.has_perm("cases.view_victim_data")
+
+
+# --- Desks asking to join a case ---------------------------------------------------------
+
+
+def joins_to_decide(user) -> QuerySet[JoinRequest]:
+    """Pending joins of the cases the officer's desks lead: they accept or decline."""
+    if not is_officer(user):
+        return JoinRequest.objects.none()
+    return JoinRequest.objects.filter(
+        case__lead_desk_id__in=desk_ids_for(user), status=JoinStatus.PENDING
+    )
+
+
+def joins_asked_by(user) -> QuerySet[JoinRequest]:
+    """The officer's desks' own requests: they learn the case reference, the lead
+    jurisdiction and the decision — nothing of the case until accepted."""
+    if not is_officer(user):
+        return JoinRequest.objects.none()
+    return JoinRequest.objects.filter(desk_id__in=desk_ids_for(user))
+
+
+def may_decide_join(user, join: JoinRequest) -> bool:
+    """Officers of the lead desk (the service enforces it, the case page asks it)."""
+    return leads(user, join.case)
 
 
 # --- Prosecutors, orders and requests ------------------------------------------------------
@@ -237,6 +264,11 @@ def cases_involving(codes: Iterable[str]) -> QuerySet[Case]:
         )
         | Exists(ReportedItem.objects.filter(case=OuterRef("pk"), hosting_jurisdiction__in=codes))
     )
+
+
+@audit_scope.register
+def _join_scope(join: JoinRequest) -> set[str]:
+    return {join.case.lead_desk.authority.jurisdiction_id, join.desk.authority.jurisdiction_id}
 
 
 @audit_scope.register

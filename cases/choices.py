@@ -36,6 +36,12 @@ class ParticipantRole(models.TextChoices):
     PARTICIPANT = "participant", _("Participant")
 
 
+class JoinStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the lead desk")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
 class AgeGroup(models.TextChoices):
     INFANT = "infant", _("Infant or toddler")
     PREPUBESCENT = "prepubescent", _("Prepubescent")

@@ -17,6 +17,7 @@ from .choices import (
     VictimPreference,
 )
 from .services.intake import ItemInput
+from .submitters import Submitter
 
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 _MD5 = re.compile(r"^[0-9a-fA-F]{32}$")
@@ -28,13 +29,36 @@ class VersionedForm(StyledForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ReportForm(StyledForm):
+class OwnJurisdictionField(forms.ModelChoiceField):
+    """The sender's own jurisdictions only (``Submitter.own_jurisdictions``); the form
+    narrows the choices in ``for_sender``."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("Reporting jurisdiction"),
+            queryset=Jurisdiction.objects.none(),
+            help_text=_("Reports come from your own desk's jurisdiction."),
+            **kwargs,
+        )
+
+
+class SenderForm(StyledForm):
+    """A report form whose jurisdiction choices are the sender's own."""
+
+    def __init__(self, *args, sender, **kwargs):
+        super().__init__(*args, **kwargs)
+        own = Submitter.of(sender).own_jurisdictions()
+        field = self.fields["reporting_jurisdiction"]
+        field.queryset = Jurisdiction.objects.filter(code__in=own)
+        if len(own) == 1:
+            field.initial = own[0]
+
+
+class ReportForm(SenderForm):
     source = forms.ChoiceField(
         label=_("Source"), choices=ReportSource.choices, initial=ReportSource.LAW_ENFORCEMENT
     )
-    reporting_jurisdiction = forms.ModelChoiceField(
-        label=_("Reporting jurisdiction"), queryset=Jurisdiction.objects.filter(in_network=True)
-    )
+    reporting_jurisdiction = OwnJurisdictionField()
     acute = forms.BooleanField(label=_("Acute (ongoing abuse or a child at risk)"), required=False)
     summary = forms.CharField(
         label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -126,7 +150,7 @@ class OrderRequestForm(VersionedForm):
         self.fields["items"].choices = item_choices
 
 
-class BulkImportForm(StyledForm):
+class BulkImportForm(SenderForm):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
@@ -137,9 +161,7 @@ class BulkImportForm(StyledForm):
     source = forms.ChoiceField(
         label=_("Source"), choices=ReportSource.choices, initial=ReportSource.HOTLINE
     )
-    reporting_jurisdiction = forms.ModelChoiceField(
-        label=_("Reporting jurisdiction"), queryset=Jurisdiction.objects.filter(in_network=True)
-    )
+    reporting_jurisdiction = OwnJurisdictionField()
     acute = forms.BooleanField(label=_("Acute"), required=False)
     summary = forms.CharField(label=_("Summary"), required=False)
 
@@ -283,6 +305,13 @@ class HandoverForm(StyledForm):
         label=_("Hand the lead to"), queryset=LiaisonDesk.objects.select_related("authority")
     )
     reason = forms.CharField(label=_("Why"), max_length=500)
+
+
+class JoinDecisionForm(StyledForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("accept", _("Let the desk in")), ("decline", _("Decline"))]
+    )
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=200, required=False)
 
 
 class VictimNoticeForm(StyledForm):

@@ -25,6 +25,7 @@ from .choices import (
     ImportStatus,
     ItemOutcome,
     ItemStatus,
+    JoinStatus,
     MLAKind,
     MLAStatus,
     MLAUrgency,
@@ -140,6 +141,35 @@ class CaseParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.desk} ({self.role}) in case {self.case_id}"
+
+
+class JoinRequest(models.Model):
+    """A desk whose report matched a case it is not on asks to join it. Until the lead
+    desk accepts (cases/transitions.JOIN), the desk knows the reference and the lead
+    jurisdiction only: a URL or hash, which circulate widely, grants nothing by itself."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="join_requests")
+    desk = models.ForeignKey("liaison.LiaisonDesk", on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey("Report", on_delete=models.CASCADE, related_name="join_requests")
+    status = models.CharField(max_length=10, choices=JoinStatus.choices, default=JoinStatus.PENDING)
+    requested_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "desk"], condition=Q(status="pending"), name="join_one_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.desk} asks to join case {self.case_id}"
 
 
 class ReportedItem(models.Model):

@@ -33,6 +33,21 @@ class Submitter:
         """What the audit log records as the actor."""
         return self.user if self.user is not None else self.label
 
+    def own_jurisdictions(self) -> list[str]:
+        """The jurisdictions this sender may report for: an officer's desks', a partner's
+        own, a platform's establishment and legal representative. Nobody speaks for a
+        country they do not belong to — a report's jurisdiction decides which desk joins."""
+        if self.user is not None:
+            codes = self.user.desks.values_list("authority__jurisdiction", flat=True)
+        elif self.platform is not None:
+            codes = [
+                self.platform.establishment_jurisdiction_id,
+                self.platform.legal_representative_jurisdiction_id,
+            ]
+        else:
+            codes = [self.partner.jurisdiction_id]
+        return sorted({code for code in codes if code})
+
     def report_fields(self) -> dict:
         return {"submitted_by": self.user, "partner": self.partner, "platform": self.platform}
 

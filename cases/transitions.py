@@ -10,12 +10,21 @@ from takedown.core.transitions import Machine, Move
 from .choices import (
     CaseStatus,
     ItemStatus,
+    JoinStatus,
     MLAStatus,
     OrderRequestStatus,
     OrderStatus,
     VictimMessageStatus,
 )
-from .models import Case, MLARequest, OrderRequest, ReportedItem, TakedownOrder, VictimMessage
+from .models import (
+    Case,
+    JoinRequest,
+    MLARequest,
+    OrderRequest,
+    ReportedItem,
+    TakedownOrder,
+    VictimMessage,
+)
 
 _C = CaseStatus
 OPEN = {_C.NEW, _C.TRIAGE, _C.ASSESSED, _C.ACTION}
@@ -121,5 +130,15 @@ VICTIM_MESSAGE = Machine(
     moves={
         "notice_approved": Move(from_={_V.DRAFT}, to=_V.APPROVED),
         "notice_discarded": Move(from_={_V.DRAFT}, to=_V.DISCARDED),
+    },
+)
+
+_J = JoinStatus
+JOIN = Machine(
+    JoinRequest,
+    event="join",
+    moves={
+        "accepted": Move(from_={_J.PENDING}, to=_J.ACCEPTED),
+        "declined": Move(from_={_J.PENDING}, to=_J.DECLINED),
     },
 )

@@ -19,7 +19,13 @@ from takedown.core.models import User
 from takedown.core.web import apply_service_error, role_required, run_service
 
 from . import board
-from .access import case_for, cases_for, imports_for_submitter, may_see_victims
+from .access import (
+    case_for,
+    cases_for,
+    imports_for_submitter,
+    joins_to_decide,
+    may_see_victims,
+)
 from .filtersets import CaseFilterSet, queue_params
 from .forms import (
     AssessmentForm,
@@ -49,6 +55,7 @@ from .selectors import (
 from .services import triage
 from .services.bulk import bulk_import_create, import_progress
 from .services.intake import ReportInput, report_submit
+from .services.joins import Link
 from .submitters import Submitter
 from .transitions import CASE
 
@@ -126,6 +133,9 @@ def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
             "-created_at"
         ),
         "handover_form": forms.get("handover_form") or HandoverForm(),
+        "join_requests": joins_to_decide(request.user)
+        .filter(case=case)
+        .select_related("desk__authority"),
         "may_see_victims": may_see_victims(request.user, case),
         "desk_actions": desk_actions(case),
         "open_requests": open_requests(case),
@@ -372,8 +382,7 @@ def deadlines_chart(request: HttpRequest) -> HttpResponse:
 @officer_required
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
-    initial = {"reporting_jurisdiction": request.user.jurisdiction_code}
-    form = ReportForm(request.POST or None, initial=initial)
+    form = ReportForm(request.POST or None, sender=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -392,9 +401,19 @@ def report_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Report received: %(new)d new, %(matched)d joined existing cases.")
+                _("Report received: %(new)d new, %(matched)d matched existing cases.")
                 % result.counts,
             )
+            for case in result.cases_joined:
+                if result.join_outcomes.get(case.pk) == Link.PENDING:
+                    messages.info(
+                        request,
+                        _(
+                            "%(ref)s (led by %(lead)s) has the same material: its lead desk "
+                            "is asked to let your desk in."
+                        )
+                        % {"ref": case.reference, "lead": case.lead_desk.authority.jurisdiction_id},
+                    )
             visible = cases_for(request.user)
             cases = [*result.cases_opened, *result.cases_joined]
             target = next((c for c in cases if visible.filter(pk=c.pk).exists()), None)
@@ -409,11 +428,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
 @officer_required
 @require_http_methods(["GET", "POST"])
 def import_new(request: HttpRequest) -> HttpResponse:
-    form = BulkImportForm(
-        request.POST or None,
-        request.FILES or None,
-        initial={"reporting_jurisdiction": request.user.jurisdiction_code},
-    )
+    form = BulkImportForm(request.POST or None, request.FILES or None, sender=request.user)
     if request.method == "POST":
         job = run_service(
             request,

@@ -1,4 +1,5 @@
-"""MLA requests between desks, the coalition hand-over, and victim notices."""
+"""MLA requests between desks, desks asking to join, the coalition hand-over, and
+victim notices."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from takedown.core.web import run_service
 from .access import (
     case_for,
     cases_for,
+    joins_asked_by,
+    joins_to_decide,
     may_add_mla_document,
     may_answer_mla,
     may_reply_mla,
@@ -24,9 +27,10 @@ from .access import (
     mla_requests_for,
     user_authorities,
 )
-from .choices import MLAStatus
+from .choices import JoinStatus, MLAStatus
 from .forms import (
     HandoverForm,
+    JoinDecisionForm,
     MLAForm,
     MLAResponseForm,
     MLATextForm,
@@ -34,9 +38,10 @@ from .forms import (
     VictimReviewForm,
 )
 from .models import VictimMessage
-from .services import handover, mla
+from .services import handover, joins, mla
 from .services import victims as victim_services
 from .transitions import MLA
+from .views import officer_required
 
 
 def _prefilled_description(case) -> str:
@@ -233,6 +238,51 @@ def case_handover(request, reference: str):
     if result is not None:
         messages.success(request, _("The lead is now with %(desk)s.") % {"desk": result.lead_desk})
     return redirect("cases:detail", reference=case.reference)
+
+
+@officer_required
+@require_GET
+def join_requests(request):
+    """Both sides of a join: what the officer's desks are asked to decide, and what they
+    asked of others (reference, lead jurisdiction and decision only)."""
+    return render(
+        request,
+        "cases/joins.html",
+        {
+            "to_decide": joins_to_decide(request.user)
+            .select_related("case", "desk__authority", "report")
+            .order_by("requested_at"),
+            "asked": joins_asked_by(request.user)
+            .select_related("case__lead_desk__authority", "desk")
+            .order_by("-requested_at")[:100],
+            "form": JoinDecisionForm(),
+        },
+    )
+
+
+@officer_required
+@require_POST
+def join_decide(request, pk: int):
+    join = get_object_or_404(joins_to_decide(request.user), pk=pk)
+    result = run_service(
+        request,
+        lambda data: joins.join_decide(
+            join=join,
+            officer=request.user,
+            accept=data["decision"] == "accept",
+            reason=data["reason"],
+        ),
+        form=JoinDecisionForm(request.POST),
+        on_form=False,
+    )
+    if result is not None:
+        text = (
+            _("%(desk)s is now on %(ref)s.")
+            if result.status == JoinStatus.ACCEPTED
+            else _("%(desk)s was not let into %(ref)s.")
+        )
+        messages.success(request, text % {"desk": result.desk.name, "ref": result.case.reference})
+    return redirect("cases:detail", reference=join.case.reference)
 
 
 @login_required

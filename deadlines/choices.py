@@ -9,6 +9,7 @@ class DeadlineKind(models.TextChoices):
     REMOVAL = "removal", _("Removal")
     VERIFICATION = "verification", _("Verification")
     MLA_RESPONSE = "mla_response", _("MLA response")
+    JOIN_DECISION = "join_decision", _("Decision on a desk asking to join")
 
 
 class DeadlineState(models.TextChoices):

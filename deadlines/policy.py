@@ -59,6 +59,9 @@ DEFAULT_WINDOWS: dict[tuple[DeadlineKind, bool], Window] = {
     (DeadlineKind.VERIFICATION, False): Window(24, Unit.HOURS),
     (DeadlineKind.MLA_RESPONSE, False): Window(10, Unit.DAYS),
     (DeadlineKind.MLA_RESPONSE, True): Window(8, Unit.HOURS),
+    # A desk that reported the same material waits for the lead desk to let it in.
+    (DeadlineKind.JOIN_DECISION, False): Window(24, Unit.HOURS),
+    (DeadlineKind.JOIN_DECISION, True): Window(4, Unit.HOURS),
 }
 
 

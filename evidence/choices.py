@@ -19,3 +19,5 @@ class CustodyAction(models.TextChoices):
     RECEIVED = "received", _("Received")
     VERIFIED = "verified", _("Verified")
     PURGED = "purged", _("Purged")
+    GRANTED = "granted", _("Shared with a desk")
+    REVOKED = "revoked", _("Share withdrawn")

@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from liaison.models import Authority
+from liaison.models import Authority, LiaisonDesk
 from takedown.core.forms import StyledForm
 
+from .access import shareable_desks
 from .models import EvidencePackage
 
 
@@ -46,6 +47,17 @@ class PackageNewForm(StyledForm):
 
 class ReasonForm(StyledForm):
     reason = forms.CharField(label=_("Why"), max_length=500)
+
+
+class ShareForm(StyledForm):
+    """Let another desk of the case read the package (the lead desk decides)."""
+
+    desk = forms.ModelChoiceField(label=_("Share with"), queryset=LiaisonDesk.objects.none())
+    reason = forms.CharField(label=_("Why"), max_length=500)
+
+    def __init__(self, *args, package, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["desk"].queryset = shareable_desks(package)
 
 
 class ExportForm(StyledForm):

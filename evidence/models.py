@@ -118,6 +118,33 @@ class EvidenceItem(models.Model):
         return self.package.case_id
 
 
+class PackageShare(models.Model):
+    """A desk of the case other than the lead and the collector may read a package's
+    content only once it is shared with that desk (each share and its withdrawal is a
+    custody event). Membership of the case alone grants no content."""
+
+    package = models.ForeignKey(EvidencePackage, on_delete=models.CASCADE, related_name="shares")
+    desk = models.ForeignKey("liaison.LiaisonDesk", on_delete=models.PROTECT, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["granted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["package", "desk"],
+                condition=Q(revoked_at__isnull=True),
+                name="package_share_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.package} shared with {self.desk}"
+
+
 class CustodyEvent(AppendOnlyModel):
     """Append-only and hash-chained per package: each event carries the previous one's hash."""
 

@@ -24,7 +24,7 @@ from cases.choices import ParticipantRole
 from cases.models import Case, CaseParticipant
 from cases.transitions import MLA
 from liaison import keys
-from liaison.models import Authority
+from liaison.models import Authority, LiaisonDesk
 from takedown.core.audit import atomic, audit_record
 from takedown.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from takedown.core.models import User
@@ -32,9 +32,9 @@ from takedown.core.references import allocate
 from takedown.core.transitions import lock
 
 from . import crypto
-from .access import may_handle, may_read_content
+from .access import may_handle, may_read_content, may_share, shareable_desks
 from .choices import CustodyAction, PackageStatus
-from .models import CustodyEvent, EvidenceItem, EvidencePackage
+from .models import CustodyEvent, EvidenceItem, EvidencePackage, PackageShare
 from .transitions import PACKAGE
 from .verify import GENESIS_HASH, canonical_json, custody_event_hash, utc_timestamp
 
@@ -481,6 +481,87 @@ def seal_valid(package: EvidencePackage) -> bool:
     )
 
 
+# --- Shares with other desks of the case --------------------------------------------------
+
+
+def _case_desks(package: EvidencePackage):
+    return package.case.participants.values("desk")
+
+
+def _share_rows(package, desks, officer, now) -> list[str]:
+    """Shares for the desks that do not hold the package yet; their names."""
+    names = []
+    for desk in desks:
+        if not PackageShare.objects.filter(
+            package=package, desk=desk, revoked_at__isnull=True
+        ).exists():
+            PackageShare.objects.create(
+                package=package, desk=desk, granted_by=officer, granted_at=now
+            )
+            names.append(desk.name)
+    return names
+
+
+def package_share(
+    *,
+    package: EvidencePackage,
+    officer: User,
+    desk: LiaisonDesk,
+    reason: str,
+    now: datetime | None = None,
+) -> PackageShare:
+    """The lead desk lets another desk of the case read the package (recorded in custody)."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise ValidationFailed(fields={"reason": [_("Say why the desk needs the evidence.")]})
+    with atomic():
+        package = _lock(package)
+        if not may_share(officer, package):
+            raise PermissionDenied(_("Only the lead desk shares evidence with another desk."))
+        if not shareable_desks(package).filter(pk=desk.pk).exists():
+            raise ValidationFailed(
+                fields={"desk": [_("Choose a desk of the case that does not hold it yet.")]}
+            )
+        share = PackageShare.objects.create(
+            package=package, desk=desk, granted_by=officer, granted_at=now
+        )
+        custody_record(
+            package=package,
+            action=CustodyAction.GRANTED,
+            actor=officer,
+            reason=reason,
+            now=now,
+            details={"desk": desk.name, "desk_id": desk.pk},
+        )
+        _audit("shared", actor=officer, obj=package, now=now, desk=desk.name, reason=reason)
+    return share
+
+
+def package_share_withdraw(
+    *, share: PackageShare, officer: User, reason: str, now: datetime | None = None
+) -> PackageShare:
+    now = now or timezone.now()
+    with atomic():
+        package = _lock(share.package)
+        share = PackageShare.objects.select_for_update().select_related("desk").get(pk=share.pk)
+        if not may_share(officer, package):
+            raise PermissionDenied(_("Only the lead desk withdraws a share."))
+        if share.revoked_at is not None:
+            raise InvalidTransition(_("This share was already withdrawn."))
+        share.revoked_at = now
+        share.save(update_fields=["revoked_at"])
+        custody_record(
+            package=package,
+            action=CustodyAction.REVOKED,
+            actor=officer,
+            reason=reason,
+            now=now,
+            details={"desk": share.desk.name, "desk_id": share.desk_id},
+        )
+        _audit("share_withdrawn", actor=officer, obj=package, now=now, desk=share.desk.name)
+    return share
+
+
 # --- Transfers --------------------------------------------------------------------------
 
 
@@ -504,6 +585,9 @@ def package_transfer(
             "to_authority_id": to_authority.pk,
             "to_jurisdiction": to_authority.jurisdiction_id,
         }
+        # The receiving authority's desks on the case must open the package to receive it.
+        desks = LiaisonDesk.objects.filter(authority=to_authority, pk__in=_case_desks(package))
+        details["shared_with"] = _share_rows(package, desks, officer, now)
         custody_record(
             package=package,
             action=CustodyAction.TRANSFERRED,

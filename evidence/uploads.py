@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import uuid
+import warnings
 
 import filetype
 from django.conf import settings
@@ -83,12 +84,22 @@ def content_type_for(name: str, head: bytes) -> str:
 
 
 class EncryptingUploadHandler(FileUploadHandler):
-    field_name = "file"
+    """Encrypts the one file part named ``expected_field`` into storage.
+
+    Every file it opens is listed in ``written``. The view calls ``keep()`` for the file
+    a row took, then ``discard()`` whatever happened (a refusal, a CSRF failure after the
+    body was read, an exception): nothing stays in storage without a row.
+    """
+
+    # Not "field_name": FileUploadHandler.new_file sets that to each part's own name.
+    expected_field = "file"
 
     def __init__(self, request=None):
         super().__init__(request)
         self.errors: list[str] = []
         self.max_bytes = settings.EVIDENCE_MAX_UPLOAD_BYTES
+        self.written: list[str] = []
+        self._kept: set[str] = set()
         self._writer = None
 
     def new_file(
@@ -103,11 +114,13 @@ class EncryptingUploadHandler(FileUploadHandler):
         super().new_file(
             field_name, file_name, content_type, content_length, charset, content_type_extra
         )
-        if field_name != self.field_name or self._writer is not None:
+        if field_name != self.expected_field or self.written:
             self.errors.append("One evidence file per upload, in the field 'file'.")
+            self.discard()  # a first file already written
             raise StopUpload(connection_reset=True)
         self.file_id = uuid.uuid4()
         self.storage_name = f"{self.file_id.hex}.tdev"  # never the client's name
+        self.written.append(self.storage_name)  # listed before it exists: discard() finds it
         storage = evidence_storage()
         if hasattr(storage, "location"):
             import os
@@ -150,6 +163,7 @@ class EncryptingUploadHandler(FileUploadHandler):
             self._sniff()
         sealed = self._writer.close()
         self._sink.close()
+        self._writer = None
         return EncryptedUpload(
             name=self.file_name,
             content_type=self.sniffed_type,
@@ -163,11 +177,23 @@ class EncryptingUploadHandler(FileUploadHandler):
     def upload_interrupted(self):
         self._abort()
 
-    def _abort(self):
+    def keep(self, upload: EncryptedUpload) -> None:
+        """A row now holds this file: discard() leaves it."""
+        self._kept.add(upload.storage_name)
+
+    def discard(self) -> None:
+        """Delete every file this handler wrote that no row took (see keep()), closing one
+        still being written. Safe to call more than once."""
         if self._writer is not None:
             self._sink.close()
-            evidence_storage().delete(self.storage_name)
             self._writer = None
+        storage = evidence_storage()
+        for name in [name for name in self.written if name not in self._kept]:
+            storage.delete(name)
+            self.written.remove(name)
+
+    def _abort(self):
+        self.discard()
 
 
 def _wants_pdq(name: str) -> bool:
@@ -175,7 +201,13 @@ def _wants_pdq(name: str) -> bool:
 
 
 def _pdq(image: io.BytesIO | None) -> str:
-    """The PDQ perceptual hash, when the optional ``pdqhash`` extra is installed."""
+    """The PDQ perceptual hash, when the optional ``pdqhash`` extra is installed.
+
+    Best effort: an image Pillow cannot decode, or one of more than
+    EVIDENCE_MAX_IMAGE_PIXELS pixels, has no PDQ hash and is stored all the same. The
+    pixel count is read from the header, before anything is decoded: a small PNG can
+    declare 9000 x 9000 pixels, which would cost ~2 GiB and seconds to hash.
+    """
     if image is None:
         return ""
     try:
@@ -185,7 +217,14 @@ def _pdq(image: io.BytesIO | None) -> str:
     except ImportError:
         return ""
     try:
-        pixels = numpy.asarray(Image.open(io.BytesIO(image.getvalue())).convert("RGB"))
+        image.seek(0)
+        with warnings.catch_warnings():  # Pillow's own bomb warning: the cap below is ours
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            opened = Image.open(image)  # reads the header only
+        width, height = opened.size
+        if width * height > settings.EVIDENCE_MAX_IMAGE_PIXELS:
+            return ""
+        pixels = numpy.asarray(opened.convert("RGB"))
         bits, _quality = pdqhash.compute(pixels)
     except Exception:  # an undecodable image has no perceptual hash; the file is kept
         return ""

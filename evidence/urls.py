@@ -15,5 +15,7 @@ urlpatterns = [
     path("<str:reference>/export/", views.export, name="export"),
     path("<str:reference>/transfer/", views.transfer, name="transfer"),
     path("<str:reference>/receive/", views.receive, name="receive"),
+    path("<str:reference>/share/", views.share, name="share"),
+    path("<str:reference>/shares/<int:pk>/withdraw/", views.share_withdraw, name="share-withdraw"),
     path("<str:reference>/purge-certificate/", views.purge_certificate, name="purge-certificate"),
 ]

@@ -21,11 +21,18 @@ from takedown.core.security import step_up_required
 from takedown.core.web import error_text, run_service
 
 from . import services
-from .access import may_export, may_handle, may_read_content, packages_for
+from .access import may_export, may_handle, may_read_content, may_share, packages_for
 from .case_uco import package_to_case_uco
 from .crypto import EvidenceIntegrityError
 from .exports import EXTENSIONS, package_export
-from .forms import ExportForm, PackageForm, PackageNewForm, ReasonForm, TransferForm
+from .forms import (
+    ExportForm,
+    PackageForm,
+    PackageNewForm,
+    ReasonForm,
+    ShareForm,
+    TransferForm,
+)
 from .models import EvidenceItem, EvidencePackage
 from .transitions import PACKAGE
 from .uploads import EncryptedUpload, EncryptingUploadHandler
@@ -106,6 +113,9 @@ def package_detail(request, reference: str):
             "seal_valid": services.seal_valid(package) if package.signature else None,
             "export_form": ExportForm(),
             "transfer_form": TransferForm(),
+            "may_share": may_share(request.user, package),
+            "share_form": ShareForm(package=package),
+            "shares": package.shares.filter(revoked_at__isnull=True).select_related("desk"),
             "reason_form": ReasonForm(),
             "follow_ups": package.follow_ups.all(),
         },
@@ -128,7 +138,12 @@ def upload(request, reference: str):
         return redirect("evidence:package", reference=reference)
     handler = EncryptingUploadHandler(request)
     request.upload_handlers = [handler]
-    return _upload(request, package, handler)
+    try:
+        return _upload(request, package, handler)
+    finally:
+        # The CSRF check in _upload reads (and so encrypts into storage) the body before
+        # it can refuse; then _receive_upload never runs. Nothing without a row stays.
+        handler.discard()
 
 
 @csrf_protect
@@ -151,21 +166,28 @@ def _upload(request, package, handler):
 
 
 def _receive_upload(request, handler, *, record, back):
-    """After the encrypting handler read the body: record the stored file, or remove it."""
-    upload = request.FILES.get("file")
-    if handler.errors or not isinstance(upload, EncryptedUpload):
-        messages.error(request, " ".join(handler.errors) or _("Choose a file to upload."))
-        return back
+    """After the encrypting handler read the body: record the stored file, or remove it.
+
+    Whatever the outcome (a refusal, a second part, an exception), every file the handler
+    wrote that no row took is deleted on the way out.
+    """
     try:
-        record(upload)
-    except ApplicationError as error:
-        services.evidence_storage().delete(upload.storage_name)
-        _error(request, error)
-    else:
-        messages.success(
-            request, _("Stored encrypted: SHA-256 %(h)s.") % {"h": upload.sealed.sha256}
-        )
-    return back
+        upload = request.FILES.get("file")
+        if handler.errors or not isinstance(upload, EncryptedUpload):
+            messages.error(request, " ".join(handler.errors) or _("Choose a file to upload."))
+            return back
+        try:
+            record(upload)
+        except ApplicationError as error:
+            _error(request, error)
+        else:
+            handler.keep(upload)
+            messages.success(
+                request, _("Stored encrypted: SHA-256 %(h)s.") % {"h": upload.sealed.sha256}
+            )
+        return back
+    finally:
+        handler.discard()
 
 
 @login_required
@@ -286,6 +308,43 @@ def transfer(request, reference: str):
 
 @login_required
 @require_POST
+def share(request, reference: str):
+    package = _package(request, reference)
+    if not may_share(request.user, package):
+        raise DjangoPermissionDenied
+    run_service(
+        request,
+        lambda data: services.package_share(
+            package=package, officer=request.user, desk=data["desk"], reason=data["reason"]
+        ),
+        form=ShareForm(request.POST, package=package),
+        on_form=False,
+        success=_("Shared: that desk may now read the package."),
+    )
+    return redirect("evidence:package", reference=reference)
+
+
+@login_required
+@require_POST
+def share_withdraw(request, reference: str, pk: int):
+    package = _package(request, reference)
+    if not may_share(request.user, package):
+        raise DjangoPermissionDenied
+    shared = get_object_or_404(package.shares.filter(revoked_at__isnull=True), pk=pk)
+    run_service(
+        request,
+        lambda data: services.package_share_withdraw(
+            share=shared, officer=request.user, reason=data["reason"]
+        ),
+        form=ReasonForm(request.POST),
+        on_form=False,
+        success=_("Share withdrawn."),
+    )
+    return redirect("evidence:package", reference=reference)
+
+
+@login_required
+@require_POST
 def receive(request, reference: str):
     package = _package(request, reference)
     try:
@@ -354,7 +413,10 @@ def mla_document(request, pk: int):
         return redirect("mla:detail", pk=mla.pk)
     handler = EncryptingUploadHandler(request)
     request.upload_handlers = [handler]
-    return _mla_document(request, mla, handler)
+    try:
+        return _mla_document(request, mla, handler)
+    finally:
+        handler.discard()  # a CSRF refusal after the body was read keeps nothing
 
 
 @csrf_protect

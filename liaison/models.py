@@ -278,6 +278,14 @@ class Agreement(models.Model):
     mla_days = models.PositiveSmallIntegerField(null=True, blank=True)
     mla_emergency_hours = models.PositiveSmallIntegerField(null=True, blank=True)
     consequence_text = models.TextField(_("consequence of undue delay"), blank=True)
+    joins_without_acceptance = models.BooleanField(
+        _("desks join on a matching report"),
+        default=False,
+        help_text=_(
+            "A party's desk whose report matches another party's case joins it at once, "
+            "without waiting for the lead desk to accept. Evidence still needs a share."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

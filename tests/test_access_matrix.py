@@ -71,7 +71,7 @@ from liaison.models import ApiKey
 from takedown.core.choices import Role
 from takedown.core.models import AuditEvent
 from takedown.core.otp import SESSION_VERIFIED_AT
-from tests.cases.factories import assessed_case, submit
+from tests.cases.factories import assessed_case, join, submit
 from tests.conftest import login
 from tests.evidence.conftest import synthetic_png
 from tests.liaison.factories import (
@@ -157,6 +157,8 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("orders:withdraw",             "POST"):   (LOGIN, 403,  403,   302,  403,   403,   LOGIN, LOGIN, LOGIN),  # step-up
     ("orders:amend",                "POST"):   (LOGIN, 403,  403,   302,  403,   403,   LOGIN, LOGIN, LOGIN),  # step-up
     ("orders:answer",               "POST"):   (LOGIN, 403,  403,   302,  403,   403,   LOGIN, LOGIN, LOGIN),
+    ("cases:joins",                 "GET"):    (LOGIN, 200,  200,   403,  403,   403,   LOGIN, LOGIN, LOGIN),
+    ("cases:join-decide",           "POST"):   (LOGIN, 302,  404,   403,  403,   403,   LOGIN, LOGIN, LOGIN),  # the lead desk decides
     ("orders:verify",               "POST"):   (LOGIN, 302,  404,   403,  403,   403,   LOGIN, LOGIN, LOGIN),  # officers only, as the case actions
     ("orders:platform",             "GET"):    (LOGIN, 200,  200,   200,  200,   200,   LOGIN, LOGIN, LOGIN),
     # --- Evidence: the case's desks handle it; the DE auditor sees the chain, never content ---------
@@ -171,6 +173,8 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("evidence:export",             "POST"):   (LOGIN, 302,  404,   404,  403,   404,   LOGIN, LOGIN, LOGIN),  # step-up; desk: a draft is not exported
     ("evidence:transfer",           "POST"):   (LOGIN, 302,  404,   404,  302,   404,   LOGIN, LOGIN, LOGIN),  # a draft is not transferred
     ("evidence:receive",            "POST"):   (LOGIN, 302,  404,   404,  302,   404,   LOGIN, LOGIN, LOGIN),  # nothing was transferred
+    ("evidence:share",              "POST"):   (LOGIN, 302,  404,   404,  403,   404,   LOGIN, LOGIN, LOGIN),  # the lead desk shares
+    ("evidence:share-withdraw",     "POST"):   (LOGIN, 302,  404,   404,  403,   404,   LOGIN, LOGIN, LOGIN),
     ("evidence:purge-certificate",  "GET"):    (LOGIN, 200,  404,   404,  200,   404,   LOGIN, LOGIN, LOGIN),
     # --- The auditor's trail -----------------------------------------------------------------------
     ("audit:trail",                 "GET"):    (LOGIN, 403,  403,   403,  200,   403,   LOGIN, LOGIN, LOGIN),
@@ -249,9 +253,12 @@ KWARGS = {
             "export",
             "transfer",
             "receive",
+            "share",
         )
     },
     "evidence:purge-certificate": lambda w: {"reference": w.purged_package.reference},
+    "evidence:share-withdraw": lambda w: {"reference": w.package.reference, "pk": w.share.pk},
+    "cases:join-decide": lambda w: {"pk": w.pending_join.pk},
     "mla:detail": lambda w: {"pk": w.mla.pk},
     "mla:action": lambda w: {"pk": w.mla.pk, "action": "reply"},
     "evidence:mla-document": lambda w: {"pk": w.mla.pk},
@@ -282,6 +289,8 @@ BODIES = {
     "evidence:download": lambda w: {"reason": "access matrix"},
     "evidence:export": lambda w: {"receiver": w.nl_police.pk, "reason": "access matrix"},
     "evidence:transfer": lambda w: {"to_authority": w.nl_police.pk, "reason": "access matrix"},
+    "evidence:share-withdraw": lambda w: {"reason": "access matrix"},
+    "cases:join-decide": lambda w: {"decision": "accept"},
     "mla:action": lambda w: {"text": "access matrix"},
     "evidence:mla-document": lambda w: {"file": SimpleUploadedFile("answer.csv", b"a,b\n1,2\n")},
 }
@@ -530,9 +539,18 @@ def build_world() -> SimpleNamespace:
     # Oversight: BE's desk joins the case late (it reports the same URL), PL has no part.
     be = JurisdictionFactory(code="BE", name="Belgium", timezone="Europe/Brussels")
     be_police = AuthorityFactory(jurisdiction=be, name="BE police")
-    submit(
-        officer_of(DeskFactory(authority=be_police, name="BE desk")), w.item.url, jurisdiction="BE"
+    be_desk = DeskFactory(authority=be_police, name="BE desk")
+    join(officer_of(be_desk), w.item.url, jurisdiction="BE", lead=officer)
+    w.share = evidence.package_share(
+        package=w.package, officer=officer, desk=be_desk, reason="access matrix"
     )
+    # LU's desk reports the same URL and waits: it knows the reference, nothing more.
+    lu = JurisdictionFactory(code="LU", name="Luxembourg", timezone="Europe/Luxembourg")
+    w.lu_officer = officer_of(DeskFactory(authority=AuthorityFactory(jurisdiction=lu)))
+    _grant(w.lu_officer, "view_evidence_content", "export_evidence")
+    (w.pending_join,) = submit(
+        w.lu_officer, w.item.url, jurisdiction="LU"
+    ).report.join_requests.all()
     pl = JurisdictionFactory(code="PL", name="Poland", timezone="Europe/Warsaw")
     w.oversight = {
         "lead": auditor,
@@ -783,3 +801,18 @@ def test_the_oversight_of_every_jurisdiction_in_the_case_sees_all_of_its_events(
         "victim",
     } <= kinds
     assert _kinds_seen(world.oversight[who], world.case.pk) == (kinds if sees_all else set())
+
+
+def test_a_desk_that_reported_the_same_url_sees_nothing_of_the_case_until_let_in(world, db):
+    """Knowing a case's URL is not access: LU's matching report made a pending join, and
+    LU's officer (with the content permissions) opens neither the case nor its evidence;
+    the lead's share went to BE, a desk it let in."""
+    client = login(world.lu_officer)
+    assert client.get(reverse("cases:detail", args=[world.case.reference])).status_code == 404
+    assert (
+        client.get(reverse("evidence:package", args=[world.package.reference])).status_code == 404
+    )
+    download = reverse("evidence:download", args=[world.evidence_item.file_id])
+    assert client.post(download, {"reason": "curious"}).status_code == 404
+    page = client.get(reverse("cases:joins")).content.decode()
+    assert world.case.reference in page and world.package.reference not in page

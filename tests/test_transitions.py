@@ -28,9 +28,9 @@ from django.utils import timezone
 
 from cases.choices import CaseStatus, ItemStatus, MLAStatus, OrderStatus, ResponseKind
 from cases.models import Case, PlatformResponse
-from cases.services import handover, orders, triage, victims
+from cases.services import handover, joins, orders, triage, victims
 from cases.services import mla as mla_services
-from cases.transitions import CASE, ITEM, MLA, ORDER, ORDER_REQUEST, VICTIM_MESSAGE
+from cases.transitions import CASE, ITEM, JOIN, MLA, ORDER, ORDER_REQUEST, VICTIM_MESSAGE
 from deadlines.models import Deadline
 from evidence import services as evidence
 from evidence.exports import package_export
@@ -42,7 +42,7 @@ from takedown.core.choices import Role
 from takedown.core.errors import InvalidTransition
 from takedown.core.models import AuditEvent
 from takedown.core.transitions import Machine
-from tests.cases.factories import assessed_case, open_case
+from tests.cases.factories import assessed_case, open_case, submit
 from tests.conftest import login
 from tests.evidence.conftest import synthetic_png
 from tests.liaison.factories import (
@@ -135,6 +135,8 @@ def build_world():
     evidence.package_transfer(
         package=w.package, officer=w.officer, to_authority=w.nl_police, reason="test"
     )
+    # The NL desk reports an item of the case: it asks the lead desk to let it in.
+    (w.join,) = submit(w.nl_officer, w.t3.url, jurisdiction="NL").report.join_requests.all()
     return w
 
 
@@ -452,6 +454,14 @@ DRIVERS: dict[Machine, dict[str, Driver]] = {
             ),
         ),
     },
+    JOIN: {
+        "accepted": Driver(
+            "join", lambda w: joins.join_decide(join=w.join, officer=w.officer, accept=True)
+        ),
+        "declined": Driver(
+            "join", lambda w: joins.join_decide(join=w.join, officer=w.officer, accept=False)
+        ),
+    },
     PACKAGE: {
         "package_updated": Driver(
             "package",
@@ -572,7 +582,16 @@ def test_pair(world, machine, action, state, db):
         _force(target, machine.field, state)
         if driver.setup:
             driver.setup(w)
-        for name in ("case", "other_case", "order", "open_request", "mla", "message", "package"):
+        for name in (
+            "case",
+            "other_case",
+            "order",
+            "open_request",
+            "mla",
+            "message",
+            "package",
+            "join",
+        ):
             getattr(w, name).refresh_from_db()
         for name in ("t1", "t2", "t3", "t4"):
             getattr(w, name).refresh_from_db()

@@ -21,7 +21,14 @@ class ReportInputSerializer(serializers.Serializer):
         required=False,
         help_text="Required for intake partners; a platform's report is always a self-report.",
     )
-    reporting_jurisdiction = serializers.CharField(max_length=2)
+    reporting_jurisdiction = serializers.CharField(
+        max_length=2,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The sender's own jurisdiction (a partner's, or a platform's establishment or "
+        "legal representative); another one is refused. Optional when the sender has one.",
+    )
     acute = serializers.BooleanField(default=False)
     summary = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     external_reference = serializers.CharField(
@@ -183,7 +190,14 @@ class CaseDetailSerializer(CaseSerializer):
 class BulkImportInputSerializer(serializers.Serializer):
     file = serializers.FileField()
     source = serializers.ChoiceField(choices=ReportSource.choices)
-    reporting_jurisdiction = serializers.CharField(max_length=2)
+    reporting_jurisdiction = serializers.CharField(
+        max_length=2,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The sender's own jurisdiction (a partner's, or a platform's establishment or "
+        "legal representative); another one is refused. Optional when the sender has one.",
+    )
     acute = serializers.BooleanField(default=False)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
 

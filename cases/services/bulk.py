@@ -27,7 +27,13 @@ from takedown.core.audit import audit_record
 from takedown.core.errors import ApplicationError, ValidationFailed
 from takedown.core.models import User
 
-from .intake import ItemInput, ReportInput, prepare_items, report_submit
+from .intake import (
+    ItemInput,
+    ReportInput,
+    prepare_items,
+    report_submit,
+    reporting_jurisdiction_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -127,9 +133,9 @@ def bulk_import_create(
     errors = {}
     if source not in ReportSource.values:
         errors["source"] = [_("Unknown source.")]
-    jurisdiction = Jurisdiction.objects.filter(code=(reporting_jurisdiction or "").upper()).first()
-    if jurisdiction is None:
-        errors["reporting_jurisdiction"] = [_("Unknown jurisdiction.")]
+    jurisdiction, refused = reporting_jurisdiction_of(reporting_jurisdiction, submitter)
+    if refused:
+        errors["reporting_jurisdiction"] = refused
     if errors:
         raise ValidationFailed(_("The import is not valid; nothing was saved."), fields=errors)
     job = BulkImport.objects.create(

@@ -24,6 +24,7 @@ from cases.choices import CaseStatus, ParticipantRole, ReportSource
 from cases.models import Case, CaseParticipant, Report, ReportedItem, ReportItem
 from cases.normalise import InvalidURL, normalise_url
 from cases.routing import DomainIndex, desk_for, route
+from cases.services.joins import Link, report_link
 from cases.submitters import Submitter
 from deadlines.choices import DeadlineKind
 from deadlines.services import Responsible, deadline_start
@@ -98,7 +99,8 @@ class IntakeResult:
     report: Report
     items: list[ItemResult] = field(default_factory=list)
     cases_opened: list[Case] = field(default_factory=list)
-    cases_joined: list[Case] = field(default_factory=list)
+    cases_joined: list[Case] = field(default_factory=list)  # existing cases it matched
+    join_outcomes: dict[int, Link] = field(default_factory=dict)  # by case id
 
     @property
     def counts(self) -> dict[str, int]:
@@ -162,19 +164,42 @@ def prepare_items(
     return prepared, errors
 
 
-def validate_report(data: ReportInput) -> tuple[Jurisdiction, list[_Prepared]]:
+def reporting_jurisdiction_of(
+    code: str, submitter: Submitter
+) -> tuple[Jurisdiction | None, list[str]]:
+    """The jurisdiction a report comes from: always one of the sender's own (an empty
+    code means the sender's only one). Returns it, or the errors that refuse it."""
+    own = submitter.own_jurisdictions()
+    code = (code or "").strip().upper()
+    if not code and len(own) == 1:
+        code = own[0]
+    jurisdiction = Jurisdiction.objects.filter(code=code).first() if code else None
+    if jurisdiction is None:
+        return None, [
+            _("%(code)s is not a jurisdiction known to the network.") % {"code": code or "—"}
+        ]
+    if code not in own:
+        return None, [
+            _("You report for %(own)s only: a report comes from the sender's own jurisdiction.")
+            % {"own": ", ".join(own) or "—"}
+        ]
+    if desk_for(jurisdiction) is None:
+        return None, [
+            _("%(code)s has no liaison desk in the network to take the report.") % {"code": code}
+        ]
+    return jurisdiction, []
+
+
+def validate_report(
+    data: ReportInput, submitter: Submitter
+) -> tuple[Jurisdiction, list[_Prepared]]:
     errors: dict[str, object] = {}
     if data.source not in ReportSource.values:
         errors["source"] = [_("Unknown source: %(s)s.") % {"s": data.source}]
     known_codes = set(Jurisdiction.objects.values_list("code", flat=True))
-    jurisdiction = None
-    code = (data.reporting_jurisdiction or "").strip().upper()
-    if code not in known_codes:
-        errors["reporting_jurisdiction"] = [
-            _("%(code)s is not a jurisdiction known to the network.") % {"code": code or "—"}
-        ]
-    else:
-        jurisdiction = Jurisdiction.objects.get(code=code)
+    jurisdiction, refused = reporting_jurisdiction_of(data.reporting_jurisdiction, submitter)
+    if refused:
+        errors["reporting_jurisdiction"] = refused
     if not data.items:
         errors["items"] = [_("A report names at least one item.")]
     elif len(data.items) > MAX_ITEMS_PER_REPORT:
@@ -187,10 +212,6 @@ def validate_report(data: ReportInput) -> tuple[Jurisdiction, list[_Prepared]]:
         prepared, item_errors = prepare_items(data.items, known_codes=known_codes)
         if item_errors:
             errors["items"] = {str(position): fields for position, fields in item_errors.items()}
-    if jurisdiction is not None and desk_for(jurisdiction) is None:
-        errors["reporting_jurisdiction"] = [
-            _("%(code)s has no liaison desk in the network to take the report.") % {"code": code}
-        ]
     if errors:
         raise ValidationFailed(_("The report is not valid; nothing was saved."), fields=errors)
     return jurisdiction, prepared
@@ -217,7 +238,7 @@ def report_submit(
     now = now or timezone.now()
     submitter = Submitter.of(submitter)
     if prepared is None:
-        jurisdiction, prepared = validate_report(data)
+        jurisdiction, prepared = validate_report(data, submitter)
     else:
         jurisdiction = Jurisdiction.objects.get(code=data.reporting_jurisdiction.upper())
     for attempt in range(3):
@@ -349,10 +370,19 @@ def _intake(
         batch_size=2000,
     )
     _announce(opened_rows, report, submitter, now)
-    for case in joined.values():
-        _join(case, reporting_desk, report, submitter, now)
+    links = {
+        case.pk: report_link(
+            case=case, desk=reporting_desk, report=report, submitter=submitter, now=now
+        )
+        for case in joined.values()
+    }
 
-    result = IntakeResult(report=report, cases_opened=opened, cases_joined=list(joined.values()))
+    result = IntakeResult(
+        report=report,
+        cases_opened=opened,
+        cases_joined=list(joined.values()),
+        join_outcomes=links,
+    )
     for line in lines:
         case = line.case or line.item.case  # new items got their case in _open_cases
         result.items.append(
@@ -491,22 +521,3 @@ def case_clocks_start(*, case: Case, reporting_code: str, start: datetime) -> No
         assessment = assessment or deadline
     case.queue_due_at = assessment.due_at
     case.save(update_fields=["queue_due_at"])
-
-
-def _join(case: Case, desk: LiaisonDesk, report: Report, submitter, now) -> None:
-    _participant, created = CaseParticipant.objects.get_or_create(
-        case=case,
-        desk=desk,
-        defaults={
-            "role": ParticipantRole.PARTICIPANT,
-            "joined_at": now,
-            "reason": _("Reported the same item"),
-        },
-    )
-    audit_record(
-        action="case.report_joined",
-        actor=submitter.actor,
-        obj=case,
-        data={"report": report.pk, "desk": desk.name, "desk_joined": created},
-        now=now,
-    )

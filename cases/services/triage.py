@@ -36,6 +36,7 @@ from takedown.core.references import allocate
 from takedown.core.transitions import lock
 
 from .intake import case_clocks_start
+from .joins import joins_follow_merge
 
 # The clocks an officer of the case answers for: reminders go to its assignee.
 OFFICER_CLOCKS = (DeadlineKind.ASSESSMENT, DeadlineKind.FINAL_ORDER, DeadlineKind.VERIFICATION)
@@ -242,6 +243,7 @@ def case_merge(
                     "reason": _("Merged from %(ref)s") % {"ref": merged.reference},
                 },
             )
+        joins_follow_merge(merged=merged, survivor=survivor, officer=officer, now=now)
         deadlines_transfer(
             source=merged,
             target=survivor,

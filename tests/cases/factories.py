@@ -57,3 +57,16 @@ def order_request_for(officer, *urls, **kwargs):
         expected_version=None,
         now=kwargs.get("now"),
     )
+
+
+def join(officer, url, *, jurisdiction, lead):
+    """``officer``'s desk reports ``url`` of an existing case and ``lead`` (an officer
+    of the lead desk) lets it in, as in production: a matching report alone joins
+    nothing."""
+    from cases.choices import JoinStatus
+    from cases.models import JoinRequest
+    from cases.services.joins import join_decide
+
+    result = submit(officer, url, jurisdiction=jurisdiction)
+    pending = JoinRequest.objects.get(case__in=result.cases_joined, status=JoinStatus.PENDING)
+    return join_decide(join=pending, officer=lead, accept=True)

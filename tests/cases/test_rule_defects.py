@@ -23,7 +23,7 @@ from liaison.keys import authority_key_create, authority_key_revoke
 from liaison.models import AuthorityKey
 from takedown.core.choices import Role
 from takedown.core.models import AuditEvent
-from tests.cases.factories import assessed_case, order_request_for, submit
+from tests.cases.factories import assessed_case, join, order_request_for
 from tests.conftest import login
 from tests.evidence.conftest import synthetic_png
 from tests.liaison.factories import (
@@ -156,7 +156,7 @@ def test_every_event_of_a_case_reaches_the_oversight_of_every_jurisdiction_in_it
     url = "https://b-social.test/p/d4"
     request = order_request_for(owner, url)
     case = request.case
-    submit(nl_officer, url, jurisdiction="NL")  # the NL desk joins as a participant
+    join(nl_officer, url, jurisdiction="NL", lead=owner)  # the lead lets the NL desk in
     for codename in ("view_evidence_content",):
         nl_officer.user_permissions.add(Permission.objects.get(codename=codename))
     package = evidence.package_create(case=case, officer=owner, source_url=url)
@@ -170,6 +170,11 @@ def test_every_event_of_a_case_reaches_the_oversight_of_every_jurisdiction_in_it
         == 302
     )
     file_id = EvidenceItem.objects.get(package=package).file_id
+    owner.user_permissions.add(Permission.objects.get(codename="view_evidence_content"))
+    owner = type(owner).objects.get(pk=owner.pk)  # a fresh permission cache
+    evidence.package_share(
+        package=package, officer=owner, desk=network["desk_nl"], reason="joint review"
+    )
     downloaded = login(nl_officer).post(
         f"/evidence/files/{file_id}/download/", {"reason": "review"}
     )

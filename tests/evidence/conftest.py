@@ -9,7 +9,8 @@ from django.utils import timezone
 from evidence import services
 from liaison.choices import KeyPurpose
 from liaison.keys import authority_key_create
-from tests.cases.factories import open_case
+from tests.cases.factories import join, open_case
+from tests.liaison.factories import officer_of
 
 
 def synthetic_png(width: int = 64, height: int = 48, seed: int = 1) -> bytes:
@@ -70,3 +71,12 @@ def receiver(network):
     authority = AuthorityFactory(jurisdiction=network["nl"], name="NL police (receiver)")
     key = authority_key_create(authority=authority, purpose=KeyPurpose.ENCRYPTION)
     return authority, key
+
+
+@pytest.fixture
+def nl_officer(network, package, evidence_officer):
+    """An officer of the NL desk, which reports the same URL and is let in by the lead."""
+    officer = officer_of(network["desk_nl"], username="nl-officer")
+    join(officer, package.source_url, jurisdiction="NL", lead=evidence_officer)
+    assert package.case.participants.filter(desk=network["desk_nl"]).exists()
+    return officer

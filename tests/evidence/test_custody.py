@@ -21,10 +21,8 @@ from evidence.retention import purge_expired
 from evidence.verify import GENESIS_HASH, custody_event_hash
 from liaison.models import Authority
 from takedown.core.models import AuditEvent
-from tests.cases.factories import submit
 from tests.conftest import login, service_unavailable
 from tests.evidence.conftest import synthetic_png
-from tests.liaison.factories import officer_of
 
 pytestmark = pytest.mark.django_db
 
@@ -88,15 +86,6 @@ def sealed(evidence_officer, package):
     package.refresh_from_db()
     assert package.status == PackageStatus.SEALED
     return package
-
-
-@pytest.fixture
-def nl_officer(network, package):
-    """An officer of the NL desk, which joins the case by reporting the same URL."""
-    officer = officer_of(network["desk_nl"], username="nl-officer")
-    submit(officer, package.source_url, jurisdiction="NL")
-    assert package.case.participants.filter(desk=network["desk_nl"]).exists()
-    return officer
 
 
 def assert_linked(package) -> list[CustodyEvent]:

@@ -20,10 +20,9 @@ from evidence.retention import purge_expired
 from evidence.tasks import purge_expired_evidence
 from takedown.core.errors import InvalidTransition, PermissionDenied
 from takedown.core.models import AuditEvent
-from tests.cases.factories import submit
 from tests.conftest import login
 from tests.evidence.conftest import synthetic_png
-from tests.liaison.factories import UserFactory, officer_of
+from tests.liaison.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -293,15 +292,6 @@ def test_an_auditor_of_another_jurisdiction_does_not_see_the_package(network, se
 # --- transfers --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def nl_officer(network, package):
-    """An officer of the NL desk, which joins the case by reporting the same URL."""
-    officer = officer_of(network["desk_nl"], username="nl-officer")
-    submit(officer, package.source_url, jurisdiction="NL")
-    assert package.case.participants.filter(desk=network["desk_nl"]).exists()
-    return officer
-
-
 def test_a_transfer_is_recorded_on_both_sides_with_the_receivers_verification(
     evidence_officer, sealed, nl_officer, network
 ):
@@ -323,7 +313,9 @@ def test_a_transfer_is_recorded_on_both_sides_with_the_receivers_verification(
         "to_authority": nl_authority.name,
         "to_authority_id": nl_authority.pk,
         "to_jurisdiction": "NL",
+        "shared_with": ["NL desk"],  # the receiving desk may now open the package
     }
+    assert sealed.shares.get().desk == network["desk_nl"]
     assert transferred.reason == "JIT"
     assert received.action == CustodyAction.RECEIVED
     assert received.actor == nl_officer and received.authority == nl_authority

@@ -1,0 +1,154 @@
+"""A desk whose report matches a case it is not on: linked at once, let in by the lead.
+
+The report is linked to the case and the reporting desk learns the reference and the
+lead jurisdiction (as a partner does). It becomes a participant only when the lead desk
+accepts — or at once where an agreement between the two jurisdictions says so. Evidence
+content never follows from membership: it needs a share (evidence/services.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.access import may_decide_join
+from cases.choices import JoinStatus, ParticipantRole
+from cases.models import Case, CaseParticipant, JoinRequest, Report
+from cases.submitters import Submitter
+from cases.transitions import JOIN
+from deadlines.choices import DeadlineKind
+from deadlines.services import Responsible, deadline_meet, deadline_start
+from liaison.models import Agreement, LiaisonDesk
+from takedown.core.audit import atomic, audit_record
+from takedown.core.errors import PermissionDenied
+from takedown.core.transitions import lock
+
+
+class Link(StrEnum):
+    """What a matching report did for its desk on an existing case."""
+
+    MEMBER = "member"  # the desk was on the case already
+    JOINED = "joined"  # an agreement let it in at once
+    PENDING = "pending"  # the lead desk is asked
+
+
+def joins_without_acceptance(lead_code: str, reporting_code: str, *, on: date) -> bool:
+    """An agreement in force between both jurisdictions lets their desks in at once."""
+    return (
+        Agreement.objects.filter(parties=lead_code, joins_without_acceptance=True)
+        .filter(parties=reporting_code)
+        .filter(valid_from__lte=on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .exists()
+    )
+
+
+def report_link(*, case: Case, desk: LiaisonDesk, report: Report, submitter, now) -> Link:
+    """Link a matching report's desk to ``case``; say what happened."""
+    outcome = Link.MEMBER
+    join = None
+    if not case.participants.filter(desk=desk).exists():
+        lead_code = case.lead_desk.authority.jurisdiction_id
+        desk_code = desk.authority.jurisdiction_id
+        if joins_without_acceptance(lead_code, desk_code, on=now.date()):
+            _participate(case, desk, now, _("Reported the same item (agreement)"))
+            outcome = Link.JOINED
+        else:
+            join, created = JoinRequest.objects.get_or_create(
+                case=case,
+                desk=desk,
+                status=JoinStatus.PENDING,
+                defaults={"report": report, "requested_at": now},
+            )
+            outcome = Link.PENDING
+            if created:
+                _ask_lead(join, case, desk, submitter, now)
+    audit_record(
+        action="case.report_joined",
+        actor=submitter.actor,
+        obj=case,
+        data={
+            "report": report.pk,
+            "desk": desk.name,
+            "outcome": outcome,
+            "join_request": join.pk if join else None,
+        },
+        now=now,
+    )
+    return outcome
+
+
+def _ask_lead(join: JoinRequest, case: Case, desk: LiaisonDesk, submitter, now) -> None:
+    audit_record(
+        action="join.requested",
+        actor=submitter.actor,
+        obj=join,
+        data={"desk": desk.name, "report": join.report_id},
+        now=now,
+    )
+    deadline_start(
+        kind=DeadlineKind.JOIN_DECISION,
+        subject=join,
+        responsible=Responsible(desk=case.lead_desk),
+        label=f"{case.reference}: {desk.name} asks to join",
+        case_id=case.pk,
+        acute=case.acute,
+        parties={desk.authority.jurisdiction_id},
+        start=now,
+    )
+
+
+def _participate(case: Case, desk: LiaisonDesk, now, reason: str) -> None:
+    CaseParticipant.objects.get_or_create(
+        case=case,
+        desk=desk,
+        defaults={"role": ParticipantRole.PARTICIPANT, "joined_at": now, "reason": reason},
+    )
+
+
+def join_decide(
+    *, join: JoinRequest, officer, accept: bool, reason: str = "", now: datetime | None = None
+) -> JoinRequest:
+    """The lead desk lets the asking desk in, or not; either way its clock stops."""
+    now = now or timezone.now()
+    with atomic():
+        join = lock(JoinRequest.objects.select_related("case", "desk"), join.pk)
+        if not may_decide_join(officer, join):
+            raise PermissionDenied(_("Only officers of the lead desk decide who joins a case."))
+        JOIN.require(join, "accepted" if accept else "declined")
+        join.decided_at, join.decided_by, join.reason = now, officer, reason[:200]
+        JOIN.move(
+            join,
+            "accepted" if accept else "declined",
+            actor=officer,
+            now=now,
+            fields=["decided_at", "decided_by", "reason"],
+            data={"desk": join.desk.name, "reason": join.reason},
+        )
+        if accept:
+            _participate(join.case, join.desk, now, _("Accepted by the lead desk"))
+        deadline_meet(subject=join, kind=DeadlineKind.JOIN_DECISION, now=now, actor=officer)
+    return join
+
+
+def joins_follow_merge(*, merged: Case, survivor: Case, officer, now) -> None:
+    """Pending joins of a merged case are closed there and asked of the survivor (where
+    the desk may already be a member or waiting)."""
+    for join in JoinRequest.objects.filter(case=merged, status=JoinStatus.PENDING).select_related(
+        "desk__authority", "report"
+    ):
+        join.decided_at = now
+        join.reason = _("Merged into %(ref)s") % {"ref": survivor.reference}
+        JOIN.move(join, "declined", actor=officer, now=now, fields=["decided_at", "reason"])
+        deadline_meet(subject=join, kind=DeadlineKind.JOIN_DECISION, now=now, actor=officer)
+        report_link(
+            case=survivor,
+            desk=join.desk,
+            report=join.report,
+            submitter=Submitter.of(officer),
+            now=now,
+        )

@@ -12,6 +12,10 @@ ENV PATH=/opt/venv/bin:$PATH
 
 WORKDIR /src
 COPY . .
+# The venv's own pip and setuptools are the image's old ones (setuptools 65 has known
+# CVEs): upgrade them, setuptools to the version constraints.txt pins.
+RUN --mount=type=cache,target=/root/.cache/pip \
+    pip install --upgrade pip && pip install -c constraints.txt --upgrade setuptools
 # constraints.txt holds the exact versions the test suite ran against.
 RUN --mount=type=cache,target=/root/.cache/pip \
     pip install -c constraints.txt .

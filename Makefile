@@ -14,6 +14,7 @@ CONSTRAINTS := -c constraints.txt
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet $(CONSTRAINTS) --upgrade setuptools
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
 	$(PIP) install --quiet $(CONSTRAINTS) -e .

@@ -84,6 +84,20 @@ def may_act_on(user, case: Case) -> bool:
     return is_officer(user) and case.participants.filter(desk_id__in=desk_ids_for(user)).exists()
 
 
+def eligible_assignees(case: Case) -> QuerySet[User]:
+    """Who may take a case: active officers on one of its desks (the only names offered,
+    and the only ones the assign form resolves — any other id gets the same answer)."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            groups__name=Role.LIAISON_OFFICER.value,
+            desks__in=case.participants.values("desk"),
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
 def leads(user, case: Case) -> bool:
     """An officer of the lead desk."""
     return is_officer(user) and case.lead_desk_id in desk_ids_for(user)

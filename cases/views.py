@@ -15,13 +15,13 @@ from liaison.models import Platform
 from takedown.core import keyset
 from takedown.core.choices import Role
 from takedown.core.errors import ApplicationError, ValidationFailed
-from takedown.core.models import User
 from takedown.core.web import apply_service_error, role_required, run_service
 
 from . import board
 from .access import (
     case_for,
     cases_for,
+    eligible_assignees,
     imports_for_submitter,
     joins_to_decide,
     may_see_victims,
@@ -133,6 +133,7 @@ def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
             "-created_at"
         ),
         "handover_form": forms.get("handover_form") or HandoverForm(),
+        "assignees": list(eligible_assignees(case).only("id", "username")) if may_act else [],
         "join_requests": joins_to_decide(request.user)
         .filter(case=case)
         .select_related("desk__authority"),
@@ -195,17 +196,23 @@ def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         error = _("The form was incomplete; reload the page.")
     else:
-        if form.cleaned_data.get("assignee") not in (None, request.user.pk):
-            assignee = get_object_or_404(User, pk=form.cleaned_data["assignee"], is_active=True)
-        try:
-            case = triage.case_assign(
-                case=case,
-                officer=request.user,
-                assignee=assignee,
-                expected_version=form.cleaned_data["version"],
-            )
-        except ApplicationError as exc:
-            error = exc.detail
+        wanted = form.cleaned_data.get("assignee")
+        if wanted not in (None, request.user.pk):
+            # Among the eligible only: any other id (unknown, inactive, another desk's)
+            # gets the same words, so the form tells nobody who exists.
+            assignee = eligible_assignees(case).filter(pk=wanted).first()
+        if assignee is None:
+            error = str(triage.NOT_ELIGIBLE)
+        else:
+            try:
+                case = triage.case_assign(
+                    case=case,
+                    officer=request.user,
+                    assignee=assignee,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ApplicationError as exc:
+                error = exc.detail
     if request.htmx and request.htmx.target == f"case-{case.pk}":  # the queue's row asks
         row = with_clock([case_queue(request.user).get(pk=case.pk)])[0]
         return render(

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +20,14 @@ from takedown.core.choices import STAFF_ROLES, Role
 from takedown.core.security import step_up_required
 from takedown.core.web import role_required, run_service
 
-from .access import is_issuer, items_for, order_requests_for, orders_for
+from .access import (
+    is_issuer,
+    is_officer,
+    is_prosecutor,
+    items_for,
+    order_requests_for,
+    orders_for,
+)
 from .choices import ObjectionResolution, OrderRequestStatus, ResponseKind
 from .figures import humanise_seconds, platform_compliance
 from .forms import AnswerForm, OrderAmendForm, OrderIssueForm, ReasonForm, VerifyForm
@@ -173,8 +181,19 @@ def order_detail(request, pk: int):
             ),
             "withdraw_form": ReasonForm(),
             "now": timezone.now(),
+            "back": _back_from_order(request.user, order),
         },
     )
+
+
+def _back_from_order(user, order) -> tuple[str, str]:
+    """Where "back" leads: to a page of the reader's own (the prosecutor's queue is a
+    403 for an officer, the case for an auditor)."""
+    if is_prosecutor(user):
+        return reverse("orders:queue"), _("Back to the queue")
+    if is_officer(user):
+        return reverse("cases:detail", args=[order.case.reference]), _("Back to the case")
+    return reverse("home"), _("Back to the start page")
 
 
 def _order_action(request, order, action, *, form, success):

@@ -11,8 +11,9 @@ from datetime import datetime
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from cases.access import case_jurisdictions, may_act_on
+from cases.access import case_jurisdictions, eligible_assignees, may_act_on
 from cases.choices import CaseStatus, Classification, Instrument, OrderRequestStatus
 from cases.matrix import build_matrix, suggest_classification
 from cases.models import Assessment, Case, CaseParticipant, OrderRequest, Report, ReportedItem
@@ -75,6 +76,10 @@ def _assign(case: Case, assignee: User | None, *, officer: User, now: datetime) 
     deadline_assign(subject=case, kinds=OFFICER_CLOCKS, assignee=assignee, actor=officer, now=now)
 
 
+# One answer for every refused id: the form must not tell who exists.
+NOT_ELIGIBLE = gettext_lazy("Choose an officer on a desk of this case.")
+
+
 def case_assign(
     *,
     case: Case,
@@ -87,14 +92,8 @@ def case_assign(
     with atomic():
         case = lock_case(case, officer=officer, expected_version=expected_version)
         CASE.require(case, "assigned")
-        if (
-            assignee is not None
-            and not assignee.desks.filter(pk__in=case.participants.values("desk")).exists()
-        ):
-            raise ValidationFailed(
-                _("%(user)s is not on a desk of this case.") % {"user": assignee.get_username()},
-                fields={"assignee": [_("Not on a desk of this case.")]},
-            )
+        if assignee is not None and not eligible_assignees(case).filter(pk=assignee.pk).exists():
+            raise ValidationFailed(NOT_ELIGIBLE, fields={"assignee": [NOT_ELIGIBLE]})
         _assign(case, assignee, officer=officer, now=now)
     return case
 

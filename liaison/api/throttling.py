@@ -20,3 +20,19 @@ class PlatformThrottle(PerClientThrottle):
 
 class PartnerThrottle(PerClientThrottle):
     scope = "partner"
+
+
+class ClientThrottle(PerClientThrottle):
+    """For endpoints every client uses (``whoami``): a platform's key counts against the
+    platform rate, a partner's against the partner rate — the same buckets as the
+    client's other calls, so no endpoint is a free probe."""
+
+    scope = "partner"
+
+    def allow_request(self, request, view):
+        client = request.user
+        if isinstance(client, ApiClient) and client.platform is not None:
+            self.scope = PlatformThrottle.scope
+            self.rate = self.get_rate()
+            self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)

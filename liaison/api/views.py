@@ -6,6 +6,7 @@ from liaison.models import AuthorityKey
 
 from .permissions import IsIntakeClient
 from .serializers import ApiClientSerializer, PublicKeySerializer
+from .throttling import ClientThrottle
 
 
 class PublicKeyList(generics.ListAPIView):
@@ -25,6 +26,7 @@ class WhoAmI(generics.GenericAPIView):
     """The API client behind the presented key: lets an integrator check its key."""
 
     permission_classes = [IsIntakeClient]
+    throttle_classes = [ClientThrottle]
     serializer_class = ApiClientSerializer
 
     def get(self, request):

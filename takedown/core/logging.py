@@ -49,9 +49,17 @@ def build_logging(*, json: bool, level: str) -> dict:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
+    # The traceback as text: JSON has no other way to carry it (unformatted it becomes
+    # "<traceback object at 0x…>"), and locally a plain traceback without every frame's
+    # locals keeps one error a screenful, not eighty lines.
     renderer = (
-        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer()
+        if json
+        else structlog.dev.ConsoleRenderer(
+            colors=False, exception_formatter=structlog.dev.plain_traceback
+        )
     )
+    render = [structlog.processors.format_exc_info, renderer] if json else [renderer]
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -64,7 +72,7 @@ def build_logging(*, json: bool, level: str) -> dict:
                 "()": structlog.stdlib.ProcessorFormatter,
                 "processors": [
                     structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                    renderer,
+                    *render,
                 ],
                 "foreign_pre_chain": shared,
             }

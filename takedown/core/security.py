@@ -136,6 +136,15 @@ def session_started(request, user) -> None:
     )
 
 
+def second_factor_passed(request) -> None:
+    """The second factor completes the sign-in: a new session id (ASVS 7.2.4), so an id
+    fixed or seen before the factor is worthless after it. The session list follows."""
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    otp.mark_verified(request)
+    UserSession.objects.filter(session_key=old_key).update(session_key=request.session.session_key)
+
+
 def sessions_end(*, user, keep: str | None = None, session_key: str | None = None) -> int:
     """End a user's sessions (one, all but the current, or all)."""
     records = UserSession.objects.filter(user=user)

@@ -4,6 +4,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
+from django.utils.crypto import salted_hmac
 
 from .audit import audit_record
 from .models import User, UserSession
@@ -41,15 +42,22 @@ def _logged_out(sender, request, user, **_kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **_kwargs):
-    username = credentials.get("username", "")[:100]
+    typed = credentials.get("username", "")[:150]
     # The named account's jurisdiction, so its oversight body sees attempts against it.
-    named = User.objects.filter(username=username).select_related("authority").first()
+    named = User.objects.filter(username=typed).select_related("authority").first()
     audit_record(
         action="auth.login_failed",
-        actor=f"anonymous:{username}",
+        actor=f"anonymous:{named.username if named else unknown_username(typed)}",
         obj=named,
         ip=client_ip(request),
     )
+
+
+def unknown_username(typed: str) -> str:
+    """What the trail shows for a name that is no account: a short digest, never the
+    text — it is often a password typed in the wrong box. Keyed, so a leaked trail
+    cannot be searched for guessed passwords; repeats still correlate."""
+    return "unknown-" + salted_hmac("takedown.login-failed", typed).hexdigest()[:12]
 
 
 @receiver(pre_save, sender=User)
@@ -70,10 +78,11 @@ def _deactivated(sender, instance, **_kwargs):
 @receiver(user_locked_out)
 def _locked_out(sender, request=None, username=None, ip_address=None, **_kwargs):
     named = User.objects.filter(username=username or "").select_related("authority").first()
+    shown = named.username if named else unknown_username(username or "")
     audit_record(
         action="auth.locked_out",
-        actor=f"anonymous:{(username or '')[:100]}",
+        actor=f"anonymous:{shown}",
         obj=named,
         ip=ip_address,
-        data={"username": (username or "")[:100]},
+        data={"username": shown},
     )

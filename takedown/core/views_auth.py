@@ -20,7 +20,7 @@ from . import otp
 from .audit import audit_record
 from .forms import CodeForm, SessionEndForm
 from .models import TOTPDevice, UserSession
-from .security import sessions_end
+from .security import second_factor_passed, sessions_end
 
 
 def _next(request) -> str:
@@ -64,7 +64,7 @@ def second_factor_setup(request):
         if codes is None and (locked := _count_failure(request)) is not None:
             return locked
         if codes is not None:
-            otp.mark_verified(request)
+            second_factor_passed(request)
             return render(
                 request,
                 "registration/recovery_codes.html",
@@ -133,7 +133,7 @@ def second_factor(request):
         except otp.Throttled as throttled:
             return _throttled(request, throttled.retry_after)
         if method is not None:
-            otp.mark_verified(request)
+            second_factor_passed(request)
             audit_record(
                 action="auth.second_factor_verified",
                 actor=request.user,

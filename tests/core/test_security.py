@@ -421,6 +421,27 @@ def test_signing_in_gives_a_new_session_id():
     assert_signed_out(stale)
 
 
+def test_completing_the_second_factor_gives_a_new_session_id_again():
+    """ASVS 7.2.4: the id seen between password and second factor is worthless after
+    it, and the session list follows the new id."""
+    user = UserFactory()
+    sign_in(user).post("/accounts/logout/")  # enrolled
+    client = Client()
+    assert password_step(client, user).status_code == 302
+    between = session_key(client)
+    response = client.post("/accounts/2fa/?next=/", {"code": fresh_code(user)})
+    assert response.status_code == 302
+    after = session_key(client)
+    assert after != between
+    assert not Session.objects.filter(session_key=between).exists()
+    assert UserSession.objects.filter(user=user, session_key=after).exists()
+    assert not UserSession.objects.filter(session_key=between).exists()
+    assert client.get("/").status_code == 200
+    stale = Client()
+    stale.cookies[django_settings.SESSION_COOKIE_NAME] = between
+    assert_signed_out(stale)
+
+
 def test_the_absolute_timeout_ends_a_session_after_12_hours_even_when_active():
     assert django_settings.SESSION_ABSOLUTE_SECONDS == 12 * 3600
     user = UserFactory()

@@ -4,8 +4,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from deadlines import views as deadline_views
+from liaison import views_people as people
 from takedown.core import views as core_views
-from takedown.core import views_auth
+from takedown.core import views_accounts, views_auth
 
 api_v1 = [
     path("", include("liaison.api.urls")),
@@ -34,6 +35,16 @@ urlpatterns = [
     path("accounts/2fa/setup/", views_auth.second_factor_setup, name="second-factor-setup"),
     path("accounts/sessions/", views_auth.sessions, name="sessions"),
     path("accounts/sessions/end/", views_auth.session_end, name="session-end"),
+    path("accounts/password/", views_accounts.password_change, name="password-change"),
+    path("accounts/users/", people.users, name="users"),
+    path("accounts/users/new/", people.user_new, name="user-new"),
+    path("accounts/users/<int:pk>/", people.user_detail, name="user-detail"),
+    path("accounts/users/<int:pk>/password/", people.user_password, name="user-password"),
+    path(
+        "accounts/users/<int:pk>/second-factor/reset/",
+        people.user_second_factor_reset,
+        name="user-second-factor-reset",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("problems/", core_views.problems, name="problems"),

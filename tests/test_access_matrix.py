@@ -123,6 +123,13 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("second-factor-setup",         "GET"):    (LOGIN, 200,  200,   200,  200,   200,   LOGIN, LOGIN, LOGIN),
     ("sessions",                    "GET"):    (LOGIN, 200,  200,   200,  200,   200,   LOGIN, LOGIN, LOGIN),
     ("session-end",                 "POST"):   (LOGIN, 302,  302,   302,  302,   302,   LOGIN, LOGIN, LOGIN),
+    ("password-change",             "GET"):    (LOGIN, 200,  200,   200,  200,   200,   LOGIN, LOGIN, LOGIN),
+    # --- People: operators manage accounts (step-up for every change) ------------------------------
+    ("users",                       "GET"):    (LOGIN, 403,  403,   403,  403,   200,   LOGIN, LOGIN, LOGIN),
+    ("user-new",                    "GET"):    (LOGIN, 403,  403,   403,  403,   200,   LOGIN, LOGIN, LOGIN),
+    ("user-detail",                 "GET"):    (LOGIN, 403,  403,   403,  403,   200,   LOGIN, LOGIN, LOGIN),
+    ("user-password",               "POST"):   (LOGIN, 403,  403,   403,  403,   302,   LOGIN, LOGIN, LOGIN),
+    ("user-second-factor-reset",    "POST"):   (LOGIN, 403,  403,   403,  403,   302,   LOGIN, LOGIN, LOGIN),
     # --- The admin: one row ------------------------------------------------------------------------
     ("admin:index",                 "GET"):    (ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, 200,   ADMIN, ADMIN, ADMIN),
     # --- The operator's outbox ---------------------------------------------------------------------
@@ -259,6 +266,10 @@ KWARGS = {
     "evidence:purge-certificate": lambda w: {"reference": w.purged_package.reference},
     "evidence:share-withdraw": lambda w: {"reference": w.package.reference, "pk": w.share.pk},
     "cases:join-decide": lambda w: {"pk": w.pending_join.pk},
+    **{
+        name: (lambda w: {"pk": w.users["desk_officer"].pk})
+        for name in ("user-detail", "user-password", "user-second-factor-reset")
+    },
     "mla:detail": lambda w: {"pk": w.mla.pk},
     "mla:action": lambda w: {"pk": w.mla.pk, "action": "reply"},
     "evidence:mla-document": lambda w: {"pk": w.mla.pk},
@@ -291,6 +302,10 @@ BODIES = {
     "evidence:transfer": lambda w: {"to_authority": w.nl_police.pk, "reason": "access matrix"},
     "evidence:share-withdraw": lambda w: {"reason": "access matrix"},
     "cases:join-decide": lambda w: {"decision": "accept"},
+    "user-password": lambda w: {
+        "password1": "matrix-long-passphrase",
+        "password2": "matrix-long-passphrase",
+    },
     "mla:action": lambda w: {"text": "access matrix"},
     "evidence:mla-document": lambda w: {"file": SimpleUploadedFile("answer.csv", b"a,b\n1,2\n")},
 }
@@ -306,6 +321,10 @@ STEP_UP = [
     ("cases:victim-review", "POST", "desk_officer"),
     ("evidence:download", "POST", "desk_officer"),
     ("evidence:export", "POST", "desk_officer"),
+    ("user-new", "GET", "operator"),
+    ("user-detail", "GET", "operator"),
+    ("user-password", "POST", "operator"),
+    ("user-second-factor-reset", "POST", "operator"),
 ]
 
 ORDER_FIELDS = orders.OrderFields(
@@ -761,7 +780,7 @@ def test_step_up_needs_a_fresh_second_factor(name, method, role, world, db):
     assert response.status_code == 302
     target = response["Location"]
     assert target.startswith(reverse("second-factor") + "?") and "step_up=1" in target, target
-    ordinary = "orders:queue" if role == "prosecutor" else "cases:detail"
+    ordinary = {"prosecutor": "orders:queue", "operator": "users"}.get(role, "cases:detail")
     assert send(client, ordinary, "GET", world).status_code == 200
 
 

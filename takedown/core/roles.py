@@ -33,6 +33,13 @@ _READ_ONLY_MODELS = (
     "core.user",
 )
 
+# Granted to a person, never through a role (an operator grants them on the user's page).
+PERSONAL_PERMISSIONS = (
+    "evidence.view_evidence_content",
+    "evidence.export_evidence",
+    "cases.view_victim_data",
+)
+
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     # Evidence content and victim data need permissions granted to the person, not the
     # role: evidence.view_evidence_content, evidence.export_evidence, cases.view_victim_data.

@@ -1,0 +1,54 @@
+"""The user's own password (the operator's pages for people: liaison/views_people.py)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from . import accounts, otp
+from .forms_accounts import OwnPasswordForm
+from .web import run_service
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    form = OwnPasswordForm(request.user, request.POST or None)
+    if request.method == "POST":
+        try:
+            ended = run_service(
+                request,
+                lambda data: accounts.password_change(
+                    user=request.user,
+                    code=data["code"],
+                    password=data["new_password1"],
+                    keep_session=request.session.session_key,
+                ),
+                form=form,
+            )
+        except otp.Throttled as throttled:
+            form.add_error(
+                "code",
+                _("Too many wrong codes. Wait %(seconds)s seconds, then try again.")
+                % {"seconds": throttled.retry_after},
+            )
+            return render(request, "registration/password_change.html", {"form": form}, status=429)
+        if ended is not None:
+            update_session_auth_hash(request, request.user)  # this session stays signed in
+            messages.success(
+                request,
+                _("Your password is changed; %(n)d other sessions were ended.") % {"n": ended},
+            )
+            return redirect("sessions")
+    return render(
+        request,
+        "registration/password_change.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )

@@ -319,6 +319,7 @@ def _seed(rng: random.Random, now) -> None:
         TOTPDevice.objects.create(user=user, secret=otp.new_secret(), confirmed_at=now)
 
     _seed_cases(rng, now, jurisdictions, desks, platforms, users)
+    _seed_pending_join(users, now)
 
 
 def _synthetic_hashes(n: int) -> tuple[str, str]:
@@ -373,6 +374,31 @@ def _seed_cases(rng, now, jurisdictions, desks, platforms, users) -> None:
             _advance(case, status, officer_of[lead_code], received, target)
             if status == CaseStatus.NEW:
                 survivors.append(case)
+
+
+def _seed_pending_join(users, now) -> None:
+    """The NL desk reports an item of an open case it is not on: the lead desk finds the
+    request on /cases/joins/ and on the case page; NL sees the reference only."""
+    nl = users["officer.nl"]
+    case = (
+        Case.objects.filter(status=CaseStatus.NEW)
+        .exclude(participants__desk__in=nl.desks.all())
+        .order_by("id")
+        .first()
+    )
+    if case is None:
+        return
+    item = case.items.exclude(url="").order_by("id").first()
+    report_submit(
+        data=ReportInput(
+            source=ReportSource.HOTLINE,
+            reporting_jurisdiction="NL",
+            summary="The same material, reported to the NL hotline (synthetic demo).",
+            items=[ItemInput(url=item.url)],
+        ),
+        submitter=nl,
+        now=now - timedelta(minutes=40),
+    )
 
 
 ACTED_ON = (CaseStatus.ASSESSED, CaseStatus.ACTION, CaseStatus.RESOLVED, CaseStatus.CLOSED)

@@ -56,6 +56,10 @@ def test_seed_demo_is_complete_and_idempotent(capsys):
         for domain in Platform.objects.values_list("domains__domain", flat=True)
     )
     assert verify_chain()[1] is None
+    # A desk waits to join another desk's case: the lead sees it on /cases/joins/.
+    from cases.models import JoinRequest
+
+    assert JoinRequest.objects.filter(status="pending", desk__name__contains="NL").count() == 1
 
 
 def test_seed_demo_is_refused_in_production():

@@ -33,6 +33,27 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/", views_auth.second_factor, name="second-factor"),
     path("accounts/2fa/setup/", views_auth.second_factor_setup, name="second-factor-setup"),
+    path(
+        "accounts/2fa/key/options/",
+        views_auth.second_factor_key_options,
+        name="second-factor-key-options",
+    ),
+    path(
+        "accounts/2fa/key/verify/",
+        views_auth.second_factor_key_verify,
+        name="second-factor-key-verify",
+    ),
+    path("accounts/security-keys/", views_auth.security_keys, name="security-keys"),
+    path(
+        "accounts/security-keys/options/",
+        views_auth.security_key_options,
+        name="security-key-options",
+    ),
+    path(
+        "accounts/security-keys/register/",
+        views_auth.security_key_register,
+        name="security-key-register",
+    ),
     path("accounts/sessions/", views_auth.sessions, name="sessions"),
     path("accounts/sessions/end/", views_auth.session_end, name="session-end"),
     path("accounts/password/", views_accounts.password_change, name="password-change"),

@@ -123,6 +123,12 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("second-factor-setup",         "GET"):    (LOGIN, 200,  200,   200,  200,   200,   LOGIN, LOGIN, LOGIN),
     ("sessions",                    "GET"):    (LOGIN, 200,  200,   200,  200,   200,   LOGIN, LOGIN, LOGIN),
     ("session-end",                 "POST"):   (LOGIN, 302,  302,   302,  302,   302,   LOGIN, LOGIN, LOGIN),
+    ("security-keys",               "GET"):    (LOGIN, 200,  200,   200,  200,   200,   LOGIN, LOGIN, LOGIN),
+    ("security-keys",               "POST"):   (LOGIN, 302,  302,   302,  302,   302,   LOGIN, LOGIN, LOGIN),  # removes only one's own
+    ("security-key-options",        "POST"):   (LOGIN, 200,  200,   200,  200,   200,   LOGIN, LOGIN, LOGIN),
+    ("security-key-register",       "POST"):   (LOGIN, 400,  400,   400,  400,   400,   LOGIN, LOGIN, LOGIN),  # no browser answer
+    ("second-factor-key-options",   "POST"):   (LOGIN, 200,  200,   200,  200,   200,   LOGIN, LOGIN, LOGIN),
+    ("second-factor-key-verify",    "POST"):   (LOGIN, 400,  400,   400,  400,   400,   LOGIN, LOGIN, LOGIN),
     ("password-change",             "GET"):    (LOGIN, 200,  200,   200,  200,   200,   LOGIN, LOGIN, LOGIN),
     # --- People: operators manage accounts (step-up for every change) ------------------------------
     ("users",                       "GET"):    (LOGIN, 403,  403,   403,  403,   200,   LOGIN, LOGIN, LOGIN),
@@ -302,6 +308,7 @@ BODIES = {
     "evidence:transfer": lambda w: {"to_authority": w.nl_police.pk, "reason": "access matrix"},
     "evidence:share-withdraw": lambda w: {"reason": "access matrix"},
     "cases:join-decide": lambda w: {"decision": "accept"},
+    "security-keys": lambda w: {"key": 1},
     "user-password": lambda w: {
         "password1": "matrix-long-passphrase",
         "password2": "matrix-long-passphrase",
@@ -321,6 +328,7 @@ STEP_UP = [
     ("cases:victim-review", "POST", "desk_officer"),
     ("evidence:download", "POST", "desk_officer"),
     ("evidence:export", "POST", "desk_officer"),
+    ("security-keys", "GET", "desk_officer"),
     ("user-new", "GET", "operator"),
     ("user-detail", "GET", "operator"),
     ("user-password", "POST", "operator"),

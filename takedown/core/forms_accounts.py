@@ -54,3 +54,12 @@ class NewPasswordForm(StyledForm):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
+
+
+class KeyRemoveForm(forms.Form):
+    """Which of the user's security keys to remove (anything else removes nothing)."""
+
+    key = forms.IntegerField(min_value=1, max_value=2**62)
+
+    def value(self) -> int | None:
+        return self.cleaned_data["key"] if self.is_valid() else None

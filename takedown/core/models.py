@@ -177,6 +177,27 @@ class RecoveryCode(models.Model):
         return f"Recovery code of {self.user_id}"
 
 
+class SecurityKey(models.Model):
+    """A WebAuthn credential (a security key or a passkey): a phishing-resistant second
+    factor. Only public material is stored; ``sign_count`` refuses a cloned key whose
+    counter lags behind the one last seen."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_keys")
+    name = models.CharField(_("name"), max_length=100)
+    credential_id = models.CharField(max_length=1400, unique=True)  # base64url
+    public_key = models.TextField()  # COSE, base64url
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} of {self.user_id}"
+
+
 class UserSession(models.Model):
     """A signed-in session, so a user can see and end their own sessions."""
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from . import otp
+from . import otp, webauthn
 from .api.errors import problem_json
 from .models import UserSession
 
@@ -88,7 +88,31 @@ class StaffSessionMiddleware:
                     )
                 target = "second-factor" if otp.has_device(user) else "second-factor-setup"
                 return redirect(f"{_url(target)}?{urlencode({'next': request.get_full_path()})}")
+            if _needs_security_key(request):
+                messages.info(
+                    request,
+                    _("Your role signs in with a security key or passkey: register one first."),
+                )
+                return redirect(_url("security-keys"))
         return self.get_response(request)
+
+
+SECURITY_KEY_OK = "security_key_ok"
+
+
+def _needs_security_key(request) -> bool:
+    """Roles in WEBAUTHN_REQUIRED_ROLES (prosecutors by default) use the pages only once
+    they have registered a security key; TOTP stays their fallback at sign-in."""
+    if request.session.get(SECURITY_KEY_OK) or request.path.startswith(
+        (*EXEMPT_PREFIXES, "/accounts/security-keys/", "/accounts/sessions/", "/api/")
+    ):
+        return False
+    if not set(settings.WEBAUTHN_REQUIRED_ROLES) & request.user.role_names:
+        return False
+    if webauthn.has_key(request.user):
+        request.session[SECURITY_KEY_OK] = True
+        return False
+    return True
 
 
 def _url(name: str) -> str:

@@ -10,17 +10,22 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import otp
+from . import otp, webauthn
 from .audit import audit_record
+from .errors import ApplicationError
 from .forms import CodeForm, SessionEndForm
-from .models import TOTPDevice, UserSession
-from .security import second_factor_passed, sessions_end
+from .forms_accounts import KeyRemoveForm
+from .models import SecurityKey, TOTPDevice, UserSession
+from .security import SECURITY_KEY_OK, second_factor_passed, sessions_end, step_up_required
+from .web import error_text
 
 
 def _next(request) -> str:
@@ -116,7 +121,14 @@ def _second_factor_page(request, status: int = 200):
     return render(
         request,
         "registration/second_factor.html",
-        {"next": _next(request), "step_up": bool(request.GET.get("step_up"))},
+        {
+            "next": _next(request),
+            "step_up": bool(request.GET.get("step_up")),
+            "has_key": webauthn.has_key(request.user),
+            "key_query": urlencode(
+                {"next": _next(request), **({"step_up": 1} if request.GET.get("step_up") else {})}
+            ),
+        },
         status=status,
     )
 
@@ -178,3 +190,91 @@ def session_end(request):
     audit_record(action="auth.sessions_ended", actor=request.user, data={"count": ended})
     messages.success(request, _("%(n)d sessions ended.") % {"n": ended})
     return redirect("sessions")
+
+
+# --- Security keys and passkeys (WebAuthn) ------------------------------------------------
+
+
+def _json_error(error: ApplicationError, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": error_text(error)}, status=error.status or status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+@step_up_required
+def security_keys(request):
+    """The user's security keys: add one (the page's script talks to the browser), or
+    remove one."""
+    if request.method == "POST":
+        removed = webauthn.key_remove(user=request.user, key_id=KeyRemoveForm(request.POST).value())
+        if removed:
+            messages.success(request, _("Security key removed."))
+        return redirect("security-keys")
+    return render(
+        request,
+        "registration/security_keys.html",
+        {"keys": SecurityKey.objects.filter(user=request.user)},
+    )
+
+
+def _fresh(request) -> bool:
+    """Adding a factor needs the current one confirmed just now, as the page does."""
+    return otp.verified_within(request, otp.STEP_UP_SECONDS)
+
+
+@login_required
+@require_POST
+def security_key_options(request):
+    if not _fresh(request):
+        return JsonResponse({"error": _("Confirm your second factor again first.")}, status=403)
+    return HttpResponse(webauthn.registration_options(request), content_type="application/json")
+
+
+@login_required
+@require_POST
+def security_key_register(request):
+    if not _fresh(request):
+        return JsonResponse({"error": _("Confirm your second factor again first.")}, status=403)
+    try:
+        body = webauthn.parse_body(request.body)
+        key = webauthn.key_register(
+            request, data=body.get("credential"), name=str(body.get("name", ""))
+        )
+    except ApplicationError as error:
+        return _json_error(error)
+    request.session[SECURITY_KEY_OK] = True
+    messages.success(request, _("Security key “%(name)s” added.") % {"name": key.name})
+    return JsonResponse({"ok": True, "next": reverse("security-keys")})
+
+
+@login_required
+@require_POST
+def second_factor_key_options(request):
+    """The challenge for signing in (or confirming, for a critical act) with a key."""
+    return HttpResponse(webauthn.authentication_options(request), content_type="application/json")
+
+
+@login_required
+@require_POST
+def second_factor_key_verify(request):
+    try:
+        key = webauthn.key_verify(request, data=webauthn.parse_body(request.body))
+    except ApplicationError as error:
+        return _json_error(error)
+    step_up = bool(request.GET.get("step_up"))
+    if key is None:
+        audit_record(action="auth.second_factor_failed", actor=request.user, data={"key": True})
+        if (locked := _count_failure(request)) is not None:
+            return JsonResponse(
+                {"error": _("Too many failed attempts."), "next": locked.url}, status=403
+            )
+        return JsonResponse({"error": _("That security key was not accepted.")}, status=400)
+    second_factor_passed(request)
+    request.session[SECURITY_KEY_OK] = True
+    audit_record(
+        action="auth.second_factor_verified",
+        actor=request.user,
+        data={"method": "webauthn", "key": key.name, "step_up": step_up},
+    )
+    return JsonResponse({"ok": True, "next": _next(request)})

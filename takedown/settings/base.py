@@ -279,6 +279,12 @@ EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=2 * 2**
 # ~0.1 s a megapixel, so 4096 x 4096 (16.8 MP: 4K/5K screenshots, 12 MP phone photos) stays
 # near 0.45 GiB and 1.5 s, where a 9000 x 9000 PNG of a few hundred KB costs 2 GiB, 8 s.
 EVIDENCE_MAX_IMAGE_PIXELS = env.int("EVIDENCE_MAX_IMAGE_PIXELS", default=4096 * 4096)
+# Security keys and passkeys (WebAuthn): the relying party is this host unless set (set it
+# when the site is reached under one public name behind a proxy). Roles that must
+# register one: sent to /accounts/security-keys/ until they have (TOTP stays a fallback).
+WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default="")
+WEBAUTHN_RP_NAME = env.str("WEBAUTHN_RP_NAME", default="Takedown")
+WEBAUTHN_REQUIRED_ROLES = env.list("WEBAUTHN_REQUIRED_ROLES", default=["prosecutor"])
 # Exports may carry files in clear only where the operator allows it.
 EVIDENCE_ALLOW_CLEAR_EXPORTS = env.bool("EVIDENCE_ALLOW_CLEAR_EXPORTS", default=False)
 # Public transparency reports show counts below this as "<N".

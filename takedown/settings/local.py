@@ -26,3 +26,7 @@ if not TAKEDOWN_KEKS:  # noqa: F405
 # Serve static files from the apps without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The embedded demo does not force a security key on its prosecutors (a tester may have
+# none); production does (base: WEBAUTHN_REQUIRED_ROLES=prosecutor).
+WEBAUTHN_REQUIRED_ROLES = env.list("WEBAUTHN_REQUIRED_ROLES", default=[])

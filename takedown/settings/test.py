@@ -52,3 +52,7 @@ if not REDIS_URL:  # noqa: F405
 # Serve static files from the apps without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Most tests sign prosecutors in without a security key; the rule that requires one is
+# tested with the setting on (tests/core/test_webauthn.py).
+WEBAUTHN_REQUIRED_ROLES = []

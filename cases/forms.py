@@ -16,6 +16,7 @@ from .choices import (
     ReportSource,
     VictimPreference,
 )
+from .models import CaseParticipant
 from .services.intake import ItemInput
 from .submitters import Submitter
 
@@ -304,7 +305,10 @@ class HandoverForm(StyledForm):
     to_desk = forms.ModelChoiceField(
         label=_("Hand the lead to"), queryset=LiaisonDesk.objects.select_related("authority")
     )
-    reason = forms.CharField(label=_("Why"), max_length=500)
+    # As long as the column it is stored in (CaseParticipant.reason), not longer.
+    reason = forms.CharField(
+        label=_("Why"), max_length=CaseParticipant._meta.get_field("reason").max_length
+    )
 
 
 class JoinDecisionForm(StyledForm):

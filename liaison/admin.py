@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import APIKey
 
-from takedown.core.admin import ReadOnlyAdminMixin
+from takedown.core.admin import IdSafeAutocomplete, ReadOnlyAdminMixin
 
 from .models import (
     Agreement,
@@ -79,7 +79,7 @@ class AuthorityAdmin(admin.ModelAdmin):
     search_fields = ("name", "jurisdiction__code", "jurisdiction__name")
 
 
-class DeskContactInline(admin.TabularInline):
+class DeskContactInline(IdSafeAutocomplete, admin.TabularInline):
     model = Contact
     fk_name = "desk"
     fields = CONTACT_FIELDS
@@ -99,7 +99,7 @@ class PlatformDomainInline(admin.TabularInline):
 
 
 @admin.register(LiaisonDesk)
-class LiaisonDeskAdmin(admin.ModelAdmin):
+class LiaisonDeskAdmin(IdSafeAutocomplete, admin.ModelAdmin):
     list_display = ("name", "authority", "email")
     list_filter = ("authority__jurisdiction",)
     list_select_related = ("authority",)
@@ -122,7 +122,7 @@ class PlatformAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(IdSafeAutocomplete, admin.ModelAdmin):
     list_display = ("name", "position", "role", "desk", "platform", "channel", "on_call")
     list_filter = ("role", "channel")
     list_select_related = ("desk", "platform")

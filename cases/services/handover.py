@@ -31,6 +31,9 @@ def case_handover(
     now = now or timezone.now()
     if not reason.strip():
         raise ValidationFailed(fields={"reason": [_("Say why the lead changes.")]})
+    longest = CaseParticipant._meta.get_field("reason").max_length
+    if len(reason) > longest:
+        raise ValidationFailed(fields={"reason": [_("At most %(n)d characters.") % {"n": longest}]})
     with atomic():
         case = lock(
             Case.objects.select_related("lead_desk__authority"),

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F, Q, QuerySet
+from django.db import connections
+from django.db.models import BooleanField, F, IntegerField, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .errors import ValidationFailed
@@ -49,19 +51,43 @@ def encode(row, keys: list[Key]) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
 
 
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a cursor value")
+
+
+def _value(key: Key, model_field, value, ops):
+    """One position of the cursor: a JSON scalar of the key's own kind (what ``encode``
+    writes), converted as the field converts it; anything else is not a cursor."""
+    if value is None:
+        if key.nullable:
+            return None
+        raise ValueError("null for a key that is never null")
+    if isinstance(value, bool) != isinstance(model_field, BooleanField):
+        raise ValueError("a boolean where none belongs, or none where one does")
+    if not isinstance(value, str | int | float):
+        raise ValueError("not a scalar")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("not a finite number")  # 1e999 parses as infinity
+    if isinstance(model_field, IntegerField):
+        low, high = ops.integer_field_range(model_field.get_internal_type())
+        too_low = low is not None and isinstance(value, int) and value < low
+        too_high = high is not None and isinstance(value, int) and value > high
+        if not isinstance(value, int) or too_low or too_high:
+            raise ValueError("not an integer the column can hold")
+    return model_field.to_python(value)
+
+
 def _decode(text: str, keys: list[Key], queryset: QuerySet) -> list:
     try:
-        values = json.loads(base64.urlsafe_b64decode(text.encode()))
+        values = json.loads(base64.urlsafe_b64decode(text.encode()), parse_constant=_no_constant)
         if not isinstance(values, list) or len(values) != len(keys):
             raise ValueError
-        model = queryset.model
+        model, ops = queryset.model, connections[queryset.db].ops
         return [
-            None
-            if value is None and key.nullable
-            else model._meta.get_field(key.field).to_python(value)
+            _value(key, model._meta.get_field(key.field), value, ops)
             for key, value in zip(keys, values, strict=True)
         ]
-    except (ValueError, TypeError, DjangoValidationError) as exc:
+    except (ValueError, TypeError, OverflowError, DjangoValidationError) as exc:
         raise BadCursor(fields={"after": [_("This page cursor is not valid.")]}) from exc
 
 

@@ -1,8 +1,10 @@
 import re
 import uuid
 import zoneinfo
+from urllib.parse import unquote_to_bytes
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .logging import request_id_var
 
@@ -82,3 +84,33 @@ class NoStoreMiddleware:
         if not request.path.startswith("/static/"):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character in the path or the query string is a 400 before anything reads
+    it: PostgreSQL can neither store nor compare one (a lookup, a filter or the audit
+    record of a refusal would fail with a 500). A problem document under ``/api/``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or b"\x00" in unquote_to_bytes(
+            request.META.get("QUERY_STRING", "")
+        ):
+            return _nul_refused(request)
+        return self.get_response(request)
+
+
+def _nul_refused(request):
+    from django.core.exceptions import BadRequest
+    from django.views.defaults import bad_request
+
+    detail = _("The path or query string contains a NUL character.")
+    if request.path.startswith("/api/"):
+        from .api.errors import problem_json
+
+        return problem_json(
+            status_code=400, code="malformed_request", request=request, detail=detail
+        )
+    return bad_request(request, BadRequest(detail))

@@ -160,6 +160,17 @@ def session_started(request, user) -> None:
     )
 
 
+def axes_username(request, credentials=None):
+    """The username django-axes counts failures under, cut to its column (255): Django's
+    sign-in form does not enforce the username's length, and PostgreSQL refuses a longer
+    value (a 500 where a failed sign-in belongs)."""
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = getattr(request, "data", getattr(request, "POST", {})).get("username")
+    return username[:255] if isinstance(username, str) else username
+
+
 def second_factor_passed(request) -> None:
     """The second factor completes the sign-in: a new session id (ASVS 7.2.4), so an id
     fixed or seen before the factor is worthless after it. The session list follows."""

@@ -59,6 +59,9 @@ MIDDLEWARE = [
     "takedown.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything looks the path or query up (static files, sessions, views, the
+    # audit log): a NUL character in either is a 400.
+    "takedown.core.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -125,6 +128,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False
+
+# The username axes counts failures under, cut to its column (takedown/core/security.py).
+AXES_USERNAME_CALLABLE = "takedown.core.security.axes_username"
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: none, the peer is
 # the client). Lockout, the audit log and the session list use the address they saw.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -19,6 +19,9 @@ class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "payload_too_large"
 
+    def __init__(self, detail=None, code=None):
+        super().__init__(detail or _too_large(), code)
+
 
 def refuse_oversized(request) -> None:
     """Before the body is read: a declared length over the limit is refused."""

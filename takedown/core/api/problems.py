@@ -15,7 +15,10 @@ CATALOGUE = {
     "malformed_request": (
         400,
         _("The body could not be read."),
-        _("The body is not parseable JSON, or it is nested deeper than 32 levels."),
+        _(
+            "The body is not parseable JSON, or it is nested deeper than 32 levels; or the "
+            "path or query string holds a NUL character."
+        ),
     ),
     "invalid_idempotency_key": (
         400,

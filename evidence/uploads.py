@@ -16,6 +16,7 @@ import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.utils.translation import gettext as _
 
 from . import crypto
 from .services import evidence_storage
@@ -164,6 +165,19 @@ class EncryptingUploadHandler(FileUploadHandler):
         sealed = self._writer.close()
         self._sink.close()
         self._writer = None
+        pixels = _pixels(self._image)
+        if pixels > settings.EVIDENCE_MAX_IMAGE_PIXELS:
+            # A few hundred KB can declare 9000 x 9000 pixels: ~2 GiB and seconds to
+            # decode. Refused before anything decodes it, and nothing kept.
+            self.errors.append(
+                _(
+                    "The image has %(mp).1f megapixels; at most %(max).1f are accepted. "
+                    "Put it in a ZIP file to keep it as it is."
+                )
+                % {"mp": pixels / 1e6, "max": settings.EVIDENCE_MAX_IMAGE_PIXELS / 1e6}
+            )
+            self.discard()
+            return None
         return EncryptedUpload(
             name=self.file_name,
             content_type=self.sniffed_type,
@@ -200,14 +214,29 @@ def _wants_pdq(name: str) -> bool:
     return name.rsplit(".", 1)[-1].lower() in ("png", "jpg", "jpeg", "gif", "webp")
 
 
-def _pdq(image: io.BytesIO | None) -> str:
-    """The PDQ perceptual hash, when the optional ``pdqhash`` extra is installed.
+def _pixels(image: io.BytesIO | None) -> int:
+    """Width x height from the image's header, decoding nothing (0: not an image Pillow
+    can read)."""
+    if image is None:
+        return 0
+    try:
+        from PIL import Image
+    except ImportError:
+        return 0
+    try:
+        image.seek(0)
+        with warnings.catch_warnings():  # Pillow's own bomb warning: our cap is the rule
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            width, height = Image.open(image).size  # reads the header only
+    except Exception:  # not an image Pillow reads: no pixel count, no PDQ hash
+        return 0
+    return width * height
 
-    Best effort: an image Pillow cannot decode, or one of more than
-    EVIDENCE_MAX_IMAGE_PIXELS pixels, has no PDQ hash and is stored all the same. The
-    pixel count is read from the header, before anything is decoded: a small PNG can
-    declare 9000 x 9000 pixels, which would cost ~2 GiB and seconds to hash.
-    """
+
+def _pdq(image: io.BytesIO | None) -> str:
+    """The PDQ perceptual hash, when the optional ``pdqhash`` extra is installed; best
+    effort (an image Pillow cannot decode has none). Only called for images within
+    EVIDENCE_MAX_IMAGE_PIXELS (``file_complete`` refuses larger ones)."""
     if image is None:
         return ""
     try:
@@ -218,13 +247,7 @@ def _pdq(image: io.BytesIO | None) -> str:
         return ""
     try:
         image.seek(0)
-        with warnings.catch_warnings():  # Pillow's own bomb warning: the cap below is ours
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            opened = Image.open(image)  # reads the header only
-        width, height = opened.size
-        if width * height > settings.EVIDENCE_MAX_IMAGE_PIXELS:
-            return ""
-        pixels = numpy.asarray(opened.convert("RGB"))
+        pixels = numpy.asarray(Image.open(image).convert("RGB"))
         bits, _quality = pdqhash.compute(pixels)
     except Exception:  # an undecodable image has no perceptual hash; the file is kept
         return ""

@@ -61,6 +61,12 @@ def parse_csv(data: bytes) -> ParsedFile:
         raise ValidationFailed(
             _("The file is not UTF-8 text."), code="invalid_csv", fields={"file": [str(exc)]}
         ) from exc
+    if "\x00" in text:  # no text file holds one, and PostgreSQL cannot store it
+        raise ValidationFailed(
+            _("The file is not text: it contains a NUL character."),
+            code="invalid_csv",
+            fields={"file": [_("A NUL character is not allowed in a CSV.")]},
+        )
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [column.strip().lower() for column in next(reader)]

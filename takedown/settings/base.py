@@ -280,10 +280,10 @@ API_MAX_JSON_DEPTH = 32
 FILE_UPLOAD_MAX_MEMORY_SIZE = 60 * 2**20  # a CSV is read in memory, then checked
 # Evidence uploads: the largest file accepted (streamed, encrypted, never in clear).
 EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_BYTES", default=2 * 2**30)
-# Evidence images: decoded for their optional PDQ hash only up to this many pixels; a
-# larger one is stored without a PDQ hash. Decoding and hashing take ~26 bytes and
-# ~0.1 s a megapixel, so 4096 x 4096 (16.8 MP: 4K/5K screenshots, 12 MP phone photos) stays
-# near 0.45 GiB and 1.5 s, where a 9000 x 9000 PNG of a few hundred KB costs 2 GiB, 8 s.
+# Evidence images: at most this many pixels (read from the header; a larger one is
+# refused before it is decoded). Decoding and hashing take ~26 bytes and ~0.1 s a
+# megapixel, so 4096 x 4096 (16.8 MP: 4K/5K screenshots, 12 MP phone photos) stays near
+# 0.45 GiB and 1.5 s, where a 9000 x 9000 PNG of a few hundred KB costs 2 GiB, 8 s.
 EVIDENCE_MAX_IMAGE_PIXELS = env.int("EVIDENCE_MAX_IMAGE_PIXELS", default=4096 * 4096)
 # Security keys and passkeys (WebAuthn): the relying party is this host unless set (set it
 # when the site is reached under one public name behind a proxy). Roles that must

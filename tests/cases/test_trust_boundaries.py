@@ -241,3 +241,27 @@ def test_a_platform_reports_for_its_establishment_only(network):
     refused = api.post("/api/v1/reports/", {**body, "reporting_jurisdiction": "FR"}, format="json")
     assert refused.status_code == 400
     assert api.post("/api/v1/reports/", body, format="json").status_code == 201
+
+
+# --- A NUL character in an imported CSV: a clear refusal, nothing written ----------------
+
+
+def test_a_csv_with_a_nul_character_is_refused_in_the_form_and_the_api(actors, nl_hotline):
+    body = f"url\n{URL}/nul\x00\n".encode()
+    page = login(actors["owner"]).post(
+        "/cases/import/",
+        {
+            "file": SimpleUploadedFile("nul.csv", body, content_type="text/csv"),
+            "source": "hotline",
+            "reporting_jurisdiction": "DE",
+        },
+    )
+    assert page.status_code == 400 and "NUL" in str(page.context["form"].errors)
+    api = _api(api_key_for(partner=nl_hotline))
+    response = api.post(
+        "/api/v1/reports/bulk/",
+        {"file": SimpleUploadedFile("nul.csv", body, content_type="text/csv"), "source": "hotline"},
+        format="multipart",
+    )
+    assert response.status_code == 400 and response.json()["code"] == "invalid_csv"
+    assert not BulkImport.objects.exists() and not Report.objects.exists()

@@ -51,6 +51,9 @@ def test_main_pages_have_no_serious_accessibility_violations(browser, live_serve
         "case page": f"/cases/{request.case.reference}/",
         "deadlines board": "/cases/board/",
         "new report": "/cases/new/",
+        "joins": "/cases/joins/",
+        "change password": "/accounts/password/",
+        "security keys": "/accounts/security-keys/",
         "transparency": "/transparency/",
     }
     found = {}
@@ -62,6 +65,31 @@ def test_main_pages_have_no_serious_accessibility_violations(browser, live_serve
     for name, path in {"prosecutor queue": "/orders/", "order": f"/orders/{order.pk}/"}.items():
         clerk.goto(f"{live_server.url}{path}")
         found[name] = serious(clerk)
+    operator = browser.new_page()
+    UserFactory(username="ops", authority=None, is_staff=True, roles=["operator"])
+    sign_in(operator, live_server, "ops")
+    for name, path in {
+        "people": "/accounts/users/",
+        "a person": f"/accounts/users/{actors['owner'].pk}/",
+        "add a person": "/accounts/users/new/",
+    }.items():
+        operator.goto(f"{live_server.url}{path}")
+        found[name] = serious(operator)
+    # This change's pages on a phone: nothing wider than the screen.
+    wide = {}
+    for client, paths in (
+        (officer, ["/cases/joins/", "/accounts/password/", "/accounts/security-keys/"]),
+        (operator, ["/accounts/users/", f"/accounts/users/{actors['owner'].pk}/"]),
+    ):
+        client.set_viewport_size({"width": 390, "height": 844})
+        for path in paths:
+            client.goto(f"{live_server.url}{path}")
+            overflow = client.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if overflow > 0:
+                wide[path] = overflow
+    assert wide == {}, f"wider than 390 px (by px): {wide}"
     login_page = browser.new_page()
     login_page.goto(f"{live_server.url}/accounts/login/")
     found["sign in"] = serious(login_page)

@@ -3,15 +3,23 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.choices import CannotComplyGround, ItemOutcome, OrderKind, OrderStatus, ResponseKind
+from cases.choices import (
+    CannotComplyGround,
+    ItemOutcome,
+    ItemStatus,
+    OrderKind,
+    OrderStatus,
+    ResponseKind,
+)
 from cases.models import PlatformResponse, TakedownOrder
 from deadlines.models import Deadline
+from takedown.core.api.inputs import AwareDateTimeField, StrictInputSerializer
 
 
 class OrderItemSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=ItemStatus.choices)
 
 
 class SignatureSerializer(serializers.Serializer):
@@ -124,10 +132,10 @@ class PlatformOrderSerializer(serializers.ModelSerializer):
         return DeadlineSerializer(order.deadlines.all(), many=True).data
 
 
-class RemovalSerializer(serializers.Serializer):
+class RemovalSerializer(StrictInputSerializer):
     item = serializers.IntegerField()
     outcome = serializers.ChoiceField(choices=ItemOutcome.choices)
-    happened_at = serializers.DateTimeField()
+    happened_at = AwareDateTimeField()
     jurisdictions = serializers.ListField(
         child=serializers.RegexField(r"^[A-Z]{2}$"),
         required=False,
@@ -136,22 +144,22 @@ class RemovalSerializer(serializers.Serializer):
     )
 
 
-class RemovalsInputSerializer(serializers.Serializer):
+class RemovalsInputSerializer(StrictInputSerializer):
     removals = RemovalSerializer(many=True, allow_empty=False)
 
 
-class CannotComplyInputSerializer(serializers.Serializer):
+class CannotComplyInputSerializer(StrictInputSerializer):
     ground = serializers.ChoiceField(choices=CannotComplyGround.choices)
     explanation = serializers.CharField(max_length=5000)
 
 
-class ClarificationInputSerializer(serializers.Serializer):
+class ClarificationInputSerializer(StrictInputSerializer):
     question = serializers.CharField(max_length=5000)
 
 
-class ObjectionInputSerializer(serializers.Serializer):
+class ObjectionInputSerializer(StrictInputSerializer):
     grounds = serializers.CharField(max_length=10000)
 
 
-class SandboxOrderInputSerializer(serializers.Serializer):
+class SandboxOrderInputSerializer(StrictInputSerializer):
     items = serializers.IntegerField(min_value=1, max_value=20, default=2)

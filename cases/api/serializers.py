@@ -2,9 +2,10 @@ from rest_framework import serializers
 
 from cases.choices import ReportSource
 from cases.models import Case, Report, ReportedItem, ReportItem
+from takedown.core.api.inputs import StrictInputSerializer
 
 
-class ItemInputSerializer(serializers.Serializer):
+class ItemInputSerializer(StrictInputSerializer):
     url = serializers.CharField(required=False, allow_blank=True, max_length=4096, default="")
     sha256 = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
     md5 = serializers.CharField(required=False, allow_blank=True, max_length=32, default="")
@@ -15,7 +16,7 @@ class ItemInputSerializer(serializers.Serializer):
     hosting_ip = serializers.CharField(required=False, allow_blank=True, max_length=45, default="")
 
 
-class ReportInputSerializer(serializers.Serializer):
+class ReportInputSerializer(StrictInputSerializer):
     source = serializers.ChoiceField(
         choices=ReportSource.choices,
         required=False,
@@ -187,7 +188,7 @@ class CaseDetailSerializer(CaseSerializer):
         ]
 
 
-class BulkImportInputSerializer(serializers.Serializer):
+class BulkImportInputSerializer(StrictInputSerializer):
     file = serializers.FileField()
     source = serializers.ChoiceField(choices=ReportSource.choices)
     reporting_jurisdiction = serializers.CharField(

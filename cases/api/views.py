@@ -21,7 +21,7 @@ from liaison.api.authentication import ApiClient
 from liaison.api.permissions import IsIntakeClient
 from liaison.api.throttling import PartnerThrottle
 from liaison.models import Platform
-from takedown.core.api.idempotency import idempotent
+from takedown.core.api.idempotency import KEY_PATTERN, idempotent
 from takedown.core.api.pagination import KeysetPagination, newest_first
 from takedown.core.api.parsers import StrictJSONParser
 from takedown.core.choices import STAFF_ROLES
@@ -40,10 +40,11 @@ from .serializers import (
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
-    str,
+    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": KEY_PATTERN},
     OpenApiParameter.HEADER,
     required=False,
-    description="Makes a retried POST return the first response instead of acting twice.",
+    description="Makes a retried POST return the first response instead of acting twice: "
+    "1 to 255 printable ASCII characters, no spaces.",
 )
 
 

@@ -702,3 +702,73 @@ def test_new_amended_and_withdrawn_orders_are_pushed_signed(
 def test_no_push_without_a_webhook(issue, network):
     issue()
     assert not Notification.objects.filter(platform=network["platform_a"]).exists()
+
+
+# --- Strict input: no coercion, no unknown fields, times with their offset ----------------
+
+
+@pytest.mark.parametrize(
+    ("action", "body", "field"),
+    [
+        ("clarifications", {"question": 5}, "question"),
+        ("objections", {"grounds": -849706271}, "grounds"),
+        ("cannot-comply", {"ground": "technical", "explanation": ["x"]}, "explanation"),
+        ("clarifications", {"question": "Which account?", "urgent": True}, "urgent"),
+        ("removals", {"removals": [{"item": "1", "outcome": "removed"}]}, "removals"),
+        ("removals", {"removals": []}, "removals"),
+    ],
+    ids=["int as text", "negative int as text", "list as text", "unknown", "nested", "empty"],
+)
+def test_a_body_of_the_wrong_shape_is_refused_and_changes_nothing(
+    issue, api_a, action, body, field
+):
+    order = issue()
+    before = PlatformResponse.objects.count()
+    response = api_a.post(url(order, action), body, format="json")
+    problem = assert_problem(response, 400, "validation_failed")
+    assert field in problem["errors"], problem
+    assert PlatformResponse.objects.count() == before
+
+
+def test_a_removal_time_without_its_offset_is_refused(issue, api_a):
+    order = issue()
+    item = order.items.first()
+    body = {
+        "removals": [{"item": item.pk, "outcome": "removed", "happened_at": "2026-12-01T09:30:00"}]
+    }
+    problem = assert_problem(
+        api_a.post(url(order, "removals"), body, format="json"), 400, "validation_failed"
+    )
+    assert "offset" in json.dumps(problem["errors"])
+    body["removals"][0]["happened_at"] = timezone.now().isoformat()
+    assert api_a.post(url(order, "removals"), body, format="json").status_code == 200
+
+
+def test_the_schema_says_what_the_server_refuses():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+    for name in (
+        "ReportInputRequest",
+        "ItemInputRequest",
+        "RemovalRequest",
+        "ClarificationInputRequest",
+    ):
+        assert components[name]["additionalProperties"] is False, name
+    assert components["RemovalsInputRequest"]["properties"]["removals"]["minItems"] == 1
+    assert "enum" in json.dumps(components["OrderItem"]["properties"]["status"]) or (
+        "$ref" in json.dumps(components["OrderItem"]["properties"]["status"])
+    )
+    header = next(
+        p
+        for p in schema["paths"]["/api/v1/platform/orders/{id}/acknowledge/"]["post"]["parameters"]
+        if p["name"] == "Idempotency-Key"
+    )
+    assert header["schema"]["maxLength"] == 255 and header["schema"]["minLength"] == 1
+
+
+def test_an_idempotency_key_with_a_space_is_refused_as_the_schema_says(issue, api_a):
+    order = issue()
+    response = api_a.post(url(order, "acknowledge"), HTTP_IDEMPOTENCY_KEY="two words")
+    assert_problem(response, 400, "invalid_idempotency_key")

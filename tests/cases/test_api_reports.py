@@ -320,3 +320,24 @@ def test_a_platform_self_report_needs_no_source_but_a_partner_report_does(hotlin
         "/api/v1/reports/", payload, format="json"
     )
     assert partner.status_code == 400 and "source" in partner.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"items": [{"url": 5}]}, "items"),
+        ({"acute": "yes"}, "acute"),
+        ({"summary": 12}, "summary"),
+        ({"priority": 1}, "priority"),
+        ({"items": [{"url": "https://a-video.test/v/s", "tags": ["x"]}]}, "items"),
+    ],
+    ids=["number as url", "text as boolean", "number as text", "unknown", "unknown nested"],
+)
+def test_a_report_of_the_wrong_shape_is_refused_and_writes_nothing(hotline, extra, field):
+    api = client_for(api_key_for(partner=hotline))
+    response = api.post(
+        "/api/v1/reports/", {**body("https://a-video.test/v/s"), **extra}, format="json"
+    )
+    assert response.status_code == 400, response.json()
+    assert response.json()["code"] == "validation_failed" and field in response.json()["errors"]
+    assert not Report.objects.exists() and not ReportedItem.objects.exists()

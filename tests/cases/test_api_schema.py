@@ -314,3 +314,14 @@ def test_platform_and_report_endpoints_keep_the_contract(case, platform_world):
             errors_are_problem_documents,
         ],
     )
+
+
+def test_the_schema_version_is_the_changelogs_newest():
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    changelog = (Path(__file__).resolve().parents[2] / "docs" / "api-changelog.md").read_text()
+    newest = re.search(r"^## (\d+\.\d+\.\d+)", changelog, re.M).group(1)
+    assert settings.SPECTACULAR_SETTINGS["VERSION"] == newest

@@ -5,6 +5,7 @@ the work, so a concurrent retry waits for the first request and then replays it.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
@@ -19,6 +20,10 @@ from takedown.core.models import IdempotencyRecord
 
 from .parsers import refuse_oversized
 
+# 1 to 255 printable ASCII characters, no spaces: the schema states the same pattern.
+KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
+KEY_SHAPE = re.compile(KEY_PATTERN)
+
 
 class IdempotencyKeyReused(ApplicationError):
     code = "idempotency_key_reused"
@@ -28,7 +33,7 @@ class IdempotencyKeyReused(ApplicationError):
 
 class InvalidIdempotencyKey(ApplicationError):
     code = "invalid_idempotency_key"
-    title = "The Idempotency-Key header must be 1 to 255 printable characters."
+    title = "The Idempotency-Key header must be 1 to 255 printable ASCII characters, no spaces."
     status = 400
 
 
@@ -53,7 +58,7 @@ def idempotent(
     key = request.headers.get("Idempotency-Key")
     if key is None:
         return handler()
-    if not 0 < len(key) <= 255 or not key.isprintable():
+    if not KEY_SHAPE.fullmatch(key):
         raise InvalidIdempotencyKey()
     refuse_oversized(request)  # the fingerprint reads the body: check its size first
     fingerprint = _fingerprint(request)

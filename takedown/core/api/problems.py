@@ -23,7 +23,7 @@ CATALOGUE = {
     "invalid_idempotency_key": (
         400,
         _("The Idempotency-Key header is not valid."),
-        _("Send 1 to 255 printable characters; a UUID is ideal."),
+        _("Send 1 to 255 printable ASCII characters without spaces; a UUID is ideal."),
     ),
     "file_too_large": (400, _("The file is too large."), _("Split the CSV file.")),
     "invalid_csv": (400, _("The file is not valid CSV."), _("Send UTF-8 CSV with a header row.")),

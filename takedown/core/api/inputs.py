@@ -1,0 +1,101 @@
+"""Request bodies are read strictly: what the schema does not name is refused, and a
+value of the wrong JSON type is a field error, never coerced (``{"question": 5}`` is not
+the question "5"). The schema says so (``additionalProperties: false``,
+``strict_components`` below), so a generated client and the server agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+# Strict input serializers by component name (for the schema hook below).
+STRICT: dict[str, type[serializers.Serializer]] = {}
+
+
+def _json_kind(field: serializers.Field) -> tuple[type, ...] | None:
+    """The JSON types a field accepts; None where any is fine (JSONField)."""
+    if isinstance(field, serializers.BooleanField):
+        return (bool,)
+    if isinstance(field, serializers.IntegerField | serializers.FloatField):
+        return (int, float) if isinstance(field, serializers.FloatField) else (int,)
+    if isinstance(field, serializers.ListField | serializers.ListSerializer):
+        return (list,)
+    if isinstance(field, serializers.Serializer):
+        return (dict,)
+    if isinstance(field, serializers.JSONField):
+        return None
+    return (str,)  # CharField, ChoiceField, DateTimeField, RegexField, …
+
+
+def type_error(field: serializers.Field, value) -> str | None:
+    kinds = _json_kind(field)
+    if kinds is None or (value is None and field.allow_null):
+        return None
+    if isinstance(value, bool) and bool not in kinds:
+        return str(_("Expected %(kind)s, not a boolean.") % {"kind": _name(kinds)})
+    if not isinstance(value, kinds):
+        return str(_("Expected %(kind)s.") % {"kind": _name(kinds)})
+    return None
+
+
+def _name(kinds: tuple[type, ...]) -> str:
+    names = {bool: _("a boolean"), int: _("an integer"), float: _("a number"), list: _("a list")}
+    names |= {dict: _("an object"), str: _("a string")}
+    return str(names[kinds[0]])
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """Base of every request body the API reads."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        STRICT[cls.__name__.removesuffix("Serializer")] = cls
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            writable = {name for name, f in self.fields.items() if not f.read_only}
+            errors = {key: [str(_("Unknown field."))] for key in data if key not in writable}
+            if not isinstance(data, QueryDict):  # a form's values are all text
+                for name in writable & set(data):
+                    if problem := type_error(self.fields[name], data[name]):
+                        errors[name] = [problem]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """A time with its offset ("Z" or "+02:00"): without one it could be any zone's."""
+
+    default_error_messages = {
+        "naive": _("Give the time with its offset, e.g. 2026-12-01T09:30:00Z."),
+    }
+
+    def to_internal_value(self, value):
+        parsed = super().to_internal_value(value)
+        if isinstance(value, str) and not (
+            value.endswith(("Z", "z")) or "+" in value[10:] or "-" in value[10:]
+        ):
+            self.fail("naive")
+        return parsed
+
+
+def strict_components(result, generator, request, public):
+    """drf-spectacular postprocessing hook: strict bodies admit no other properties, and
+    a list that may not be empty says ``minItems: 1``."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, serializer in STRICT.items():
+        for component in (name, f"{name}Request"):
+            schema = schemas.get(component)
+            if not schema or schema.get("type") != "object":
+                continue
+            schema["additionalProperties"] = False
+            for field_name, field in serializer().fields.items():
+                listed = isinstance(field, serializers.ListSerializer | serializers.ListField)
+                if listed and not field.allow_empty and field_name in schema["properties"]:
+                    schema["properties"][field_name]["minItems"] = 1
+    return result

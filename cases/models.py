@@ -422,6 +422,9 @@ class TakedownOrder(models.Model):
     is_sandbox = models.BooleanField(default=False)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every move of the order (the transition table writes it): with its
+    # answers' times, the platform's changes feed (``updated_since``).
+    updated_at = models.DateTimeField(auto_now=True)
 
     deadlines = deadline_relation()
 

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
+from django.db.models.functions import Coalesce, Greatest
 
 from deadlines import selectors as clocks
 from takedown.core.keyset import Key, ordered
@@ -156,3 +157,13 @@ def pdq_suggestions(case: Case, *, user) -> list[PdqMatch]:
             if distance <= limit:
                 matches.append(PdqMatch(item, other, distance))
     return sorted(matches, key=lambda m: m.distance)[:50]
+
+
+def order_changed_at():
+    """When what a platform sees of an order last changed: the order's own moves
+    (``updated_at``), its answers and the answers to them — the changes feed's clock."""
+    return Greatest(
+        "updated_at",
+        Coalesce(Max("responses__created_at"), "updated_at"),
+        Coalesce(Max("responses__answered_at"), "updated_at"),
+    )

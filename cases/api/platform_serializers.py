@@ -70,6 +70,11 @@ class PlatformOrderSerializer(serializers.ModelSerializer):
     cannot_comply = serializers.SerializerMethodField()
     deadlines = serializers.SerializerMethodField()
     sandbox = serializers.BooleanField(source="is_sandbox")
+    changed_at = serializers.DateTimeField(
+        read_only=True,
+        help_text="When the order, an answer of yours or an answer to you last changed: "
+        "the changes feed's clock (`?updated_since=`).",
+    )
 
     class Meta:
         model = TakedownOrder
@@ -87,6 +92,7 @@ class PlatformOrderSerializer(serializers.ModelSerializer):
             "removal_due_at",
             "acknowledged_at",
             "completed_at",
+            "changed_at",
             "supersedes",
             "legal_basis",
             "reasons",

@@ -2,9 +2,12 @@
 platform's order is a 404), acknowledges, reports removals, stops the clock with a
 question or a cannot-comply report, and objects."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -13,6 +16,7 @@ from rest_framework.views import APIView
 from cases.access import orders_for_platform
 from cases.choices import OrderKind, OrderStatus
 from cases.models import PlatformResponse, TakedownOrder
+from cases.selectors import order_changed_at
 from cases.services import orders
 from liaison.api.authentication import ApiClient
 from liaison.api.permissions import IsPlatformClient
@@ -32,18 +36,42 @@ from .platform_serializers import (
 from .views import IDEMPOTENCY_HEADER
 
 
+class AwareIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time with its offset; without one it could be any zone's."""
+
+    def to_python(self, value):
+        text = (value or "").strip()
+        if text and not (text.endswith(("Z", "z")) or "+" in text[10:] or "-" in text[10:]):
+            raise DjangoValidationError(
+                _("Give the time with its offset, e.g. 2026-12-01T09:30:00Z."), code="naive"
+            )
+        return super().to_python(value)
+
+
+class AwareIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = AwareIsoDateTimeField
+
+
 class OrderFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=OrderStatus.choices)
     kind = filters.ChoiceFilter(choices=OrderKind.choices)
+    updated_since = AwareIsoDateTimeFilter(
+        field_name="changed_at",
+        lookup_expr="gt",
+        help_text="The changes feed: only orders whose status, answers or amendments "
+        "changed after this time (ISO 8601 with offset). Poll with the largest "
+        "`changed_at` you have seen.",
+    )
 
     class Meta:
         model = TakedownOrder
-        fields = ["status", "kind"]
+        fields = ["status", "kind", "updated_since"]
 
 
 def platform_orders(client: ApiClient):
     return (
         orders_for_platform(client.platform)
+        .annotate(changed_at=order_changed_at())
         .select_related("issuing_authority", "supersedes")
         .prefetch_related(
             "items",

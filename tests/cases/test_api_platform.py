@@ -772,3 +772,41 @@ def test_an_idempotency_key_with_a_space_is_refused_as_the_schema_says(issue, ap
     order = issue()
     response = api_a.post(url(order, "acknowledge"), HTTP_IDEMPOTENCY_KEY="two words")
     assert_problem(response, 400, "invalid_idempotency_key")
+
+
+# --- The changes feed ----------------------------------------------------------------
+
+
+def test_the_changes_feed_shows_only_orders_changed_since_the_last_poll(
+    issue, api_a, prosecution, network
+):
+    first, second = issue(), issue()
+    listing = api_a.get(f"{API}/orders/").json()["results"]
+    since = max(order["changed_at"] for order in listing)
+
+    def changed():
+        response = api_a.get(f"{API}/orders/", {"updated_since": since})
+        assert response.status_code == 200, response.content
+        return {order["reference"] for order in response.json()["results"]}
+
+    assert changed() == set()  # nothing since the last poll
+    question = orders.order_ask_clarification(
+        order=second, platform=network["platform_a"], question="Which account?"
+    )
+    since = api_a.get(f"{API}/orders/{second.pk}/").json()["changed_at"]
+    assert changed() == set()
+    orders.clarification_answer(
+        response=question, prosecutor=prosecution["NL"]["prosecutor"], answer="All of them."
+    )
+    assert changed() == {second.reference}  # an answer to the platform is a change
+    since = api_a.get(f"{API}/orders/{second.pk}/").json()["changed_at"]
+    orders.order_withdraw(
+        order=first, prosecutor=prosecution["NL"]["prosecutor"], reason="Issued in error"
+    )
+    assert changed() == {first.reference}  # so is a withdrawal
+
+
+def test_the_changes_feed_needs_a_time_with_its_offset(api_a):
+    response = api_a.get(f"{API}/orders/", {"updated_since": "2026-12-01T09:30:00"})
+    problem = assert_problem(response, 400, "validation_failed")
+    assert "updated_since" in problem["errors"]

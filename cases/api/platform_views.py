@@ -24,6 +24,7 @@ from liaison.api.throttling import PlatformThrottle
 from takedown.core.api.idempotency import idempotent
 from takedown.core.api.pagination import newest_first
 from takedown.core.api.parsers import StrictJSONParser
+from takedown.core.filtersets import StrictFilterSet
 
 from .platform_serializers import (
     CannotComplyInputSerializer,
@@ -52,7 +53,7 @@ class AwareIsoDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = AwareIsoDateTimeField
 
 
-class OrderFilter(filters.FilterSet):
+class OrderFilter(StrictFilterSet):
     status = filters.MultipleChoiceFilter(choices=OrderStatus.choices)
     kind = filters.ChoiceFilter(choices=OrderKind.choices)
     updated_since = AwareIsoDateTimeFilter(

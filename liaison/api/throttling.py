@@ -1,3 +1,5 @@
+import math
+
 from rest_framework.throttling import SimpleRateThrottle
 
 from .authentication import ApiClient
@@ -12,6 +14,19 @@ class PerClientThrottle(SimpleRateThrottle):
         if not isinstance(client, ApiClient):
             return None
         return self.cache_format % {"scope": self.scope, "ident": client.owner_label}
+
+    def allow_request(self, request, view):
+        allowed = super().allow_request(request, view)
+        if self.rate is not None and getattr(self, "key", None) is not None:
+            # What the client has left, for the RateLimit-* headers
+            # (takedown.core.middleware.RateLimitHeadersMiddleware writes them).
+            oldest = self.history[-1] if self.history else self.now
+            request._request.rate_limit = (
+                self.num_requests,
+                max(self.num_requests - len(self.history), 0),
+                max(math.ceil(oldest + self.duration - self.now), 0),
+            )
+        return allowed
 
 
 class PlatformThrottle(PerClientThrottle):

@@ -3,10 +3,20 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from liaison.models import AuthorityKey
+from takedown.core.filtersets import IntegerFilter, StrictFilterSet
 
 from .permissions import IsIntakeClient
 from .serializers import ApiClientSerializer, PublicKeySerializer
 from .throttling import ClientThrottle
+
+
+class PublicKeyFilter(StrictFilterSet):
+    # An id, not a choice: an authority with no keys (or none at all) is an empty list.
+    authority = IntegerFilter(field_name="authority_id")
+
+    class Meta:
+        model = AuthorityKey
+        fields = ["purpose", "authority"]
 
 
 class PublicKeyList(generics.ListAPIView):
@@ -19,7 +29,7 @@ class PublicKeyList(generics.ListAPIView):
     queryset = AuthorityKey.objects.select_related("authority").order_by(
         "authority_id", "-valid_from"
     )
-    filterset_fields = ["purpose", "authority"]
+    filterset_class = PublicKeyFilter
 
 
 class WhoAmI(generics.GenericAPIView):

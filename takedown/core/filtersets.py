@@ -1,4 +1,5 @@
-"""Filtering the audit trail: one FilterSet for the oversight page and its exports."""
+"""Filtering: the audit trail's FilterSet (the oversight page and its exports), and the
+base of the API's filters."""
 
 import django_filters
 from django import forms
@@ -39,6 +40,20 @@ CATEGORIES = {
 
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """For the API: a filter given without a value (``?kind=``) is an error, as the schema
+    has it (its values are an enum), not the same as leaving the filter out."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        for name in self.filters:
+            values = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+            if any(value == "" for value in values) and name not in self.form.errors:
+                self.form.add_error(name, _("Give a value, or leave the parameter out."))
+                valid = False
+        return valid
 
 
 class AuditEventFilterSet(django_filters.FilterSet):

@@ -114,3 +114,20 @@ def _nul_refused(request):
             status_code=400, code="malformed_request", request=request, detail=detail
         )
     return bad_request(request, BadRequest(detail))
+
+
+class RateLimitHeadersMiddleware:
+    """``RateLimit-Limit``, ``RateLimit-Remaining`` and ``RateLimit-Reset`` (seconds until
+    the window frees a request) on every response to a throttled API client, from what
+    its throttle counted (liaison/api/throttling.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        limit = getattr(request, "rate_limit", None)
+        if limit is not None:
+            for name, value in zip(("Limit", "Remaining", "Reset"), limit, strict=True):
+                response[f"RateLimit-{name}"] = str(value)
+        return response

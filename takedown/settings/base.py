@@ -62,6 +62,7 @@ MIDDLEWARE = [
     # Before anything looks the path or query up (static files, sessions, views, the
     # audit log): a NUL character in either is a 400.
     "takedown.core.middleware.RefuseNulMiddleware",
+    "takedown.core.middleware.RateLimitHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

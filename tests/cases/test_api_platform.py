@@ -810,3 +810,43 @@ def test_the_changes_feed_needs_a_time_with_its_offset(api_a):
     response = api_a.get(f"{API}/orders/", {"updated_since": "2026-12-01T09:30:00"})
     problem = assert_problem(response, 400, "validation_failed")
     assert "updated_since" in problem["errors"]
+
+
+def test_every_client_response_says_what_is_left_of_the_rate(api_a, network, monkeypatch):
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "platform", "3/min")
+    cache.clear()
+    seen = []
+    for _n in range(4):
+        response = api_a.get(f"{API}/orders/")
+        seen.append(
+            (
+                response.status_code,
+                response["RateLimit-Limit"],
+                response["RateLimit-Remaining"],
+                0 < int(response["RateLimit-Reset"]) <= 60,
+            )
+        )
+    assert seen == [
+        (200, "3", "2", True),
+        (200, "3", "1", True),
+        (200, "3", "0", True),
+        (429, "3", "0", True),
+    ]
+    # An intake partner's calls, and whoami, carry them too.
+    hotline = AuthorityFactory(jurisdiction=network["nl"], kind=AuthorityKind.HOTLINE)
+    partner = client_for(api_key_for(partner=hotline))
+    assert partner.get("/api/v1/reports/")["RateLimit-Limit"] == "600"
+    assert partner.get("/api/v1/whoami/")["RateLimit-Remaining"] == "598"
+
+
+def test_filters_say_what_the_schema_says(api_a, prosecution):
+    public = APIClient()
+    assert public.get("/api/v1/keys/", {"authority": 99999}).json()["results"] == []  # none
+    assert public.get("/api/v1/keys/", {"authority": "abc"}).status_code == 400
+    authority = prosecution["NL"]["prosecutor"].authority
+    keys = public.get("/api/v1/keys/", {"authority": authority.pk}).json()["results"]
+    assert keys and all(k["authority"] == authority.name for k in keys), keys
+    for path, name in (("/api/v1/keys/", "purpose"), (f"{API}/orders/", "kind")):
+        client = public if path.startswith("/api/v1/keys") else api_a
+        problem = assert_problem(client.get(path, {name: ""}), 400, "validation_failed")
+        assert name in problem["errors"]

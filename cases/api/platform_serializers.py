@@ -22,6 +22,46 @@ class OrderItemSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ItemStatus.choices)
 
 
+class SignedAuthoritySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    email = serializers.CharField()
+
+
+class SignedAddresseeSerializer(serializers.Serializer):
+    platform = serializers.CharField()
+    id = serializers.CharField(help_text="Your platform's slug.")
+
+
+class SignedUrlSerializer(serializers.Serializer):
+    item = serializers.IntegerField()
+    url = serializers.CharField()
+
+
+class SignedPayloadSerializer(serializers.Serializer):
+    """The order document exactly as signed (cases/services/orders/common.py:
+    order_document); verify the signature over its canonical JSON."""
+
+    format = serializers.ChoiceField(choices=["takedown-removal-order"])
+    format_version = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=OrderKind.choices)
+    reference = serializers.CharField()
+    version = serializers.IntegerField()
+    supersedes = serializers.CharField(allow_null=True)
+    issuing_state = serializers.CharField()
+    issuing_authority = SignedAuthoritySerializer()
+    addressee = SignedAddresseeSerializer()
+    contact_point = serializers.CharField()
+    issued_at = serializers.DateTimeField()
+    removal_due_at = serializers.DateTimeField()
+    urls = SignedUrlSerializer(many=True)
+    reasons = serializers.CharField()
+    legal_basis = serializers.CharField()
+    preservation_instruction = serializers.CharField()
+    note = serializers.CharField()
+    sandbox = serializers.BooleanField()
+
+
 class SignatureSerializer(serializers.Serializer):
     algorithm = serializers.CharField(default="Ed25519")
     key_id = serializers.CharField()
@@ -70,6 +110,7 @@ class PlatformOrderSerializer(serializers.ModelSerializer):
     cannot_comply = serializers.SerializerMethodField()
     deadlines = serializers.SerializerMethodField()
     sandbox = serializers.BooleanField(source="is_sandbox")
+    signed_payload = serializers.SerializerMethodField()
     changed_at = serializers.DateTimeField(
         read_only=True,
         help_text="When the order, an answer of yours or an answer to you last changed: "
@@ -111,6 +152,10 @@ class PlatformOrderSerializer(serializers.ModelSerializer):
     @extend_schema_field(OrderItemSerializer(many=True))
     def get_items(self, order):
         return [{"id": i.pk, "url": i.url, "status": i.status} for i in order.items.all()]
+
+    @extend_schema_field(SignedPayloadSerializer)
+    def get_signed_payload(self, order) -> dict:
+        return order.signed_payload  # as stored and signed: never re-serialised
 
     @extend_schema_field(SignatureSerializer)
     def get_signature(self, order):

@@ -335,6 +335,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Relative: the schema names the installation that serves it.
+    "SERVERS": [{"url": "/", "description": "This installation"}],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "takedown.core.api.inputs.strict_components",
@@ -343,6 +345,7 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "cases.choices.CaseStatus",
         "ItemStatusEnum": "cases.choices.ItemStatus",
         "OrderStatusEnum": "cases.choices.OrderStatus",
+        "OrderKindEnum": "cases.choices.OrderKind",
         "ImportStatusEnum": "cases.choices.ImportStatus",
         "DeadlineStateEnum": "deadlines.choices.DeadlineState",
     },

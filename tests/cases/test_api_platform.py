@@ -850,3 +850,12 @@ def test_filters_say_what_the_schema_says(api_a, prosecution):
         client = public if path.startswith("/api/v1/keys") else api_a
         problem = assert_problem(client.get(path, {name: ""}), 400, "validation_failed")
         assert name in problem["errors"]
+
+
+def test_the_signed_payload_is_described_as_it_is_sent(issue, api_a, client):
+    schema = json.loads(client.get("/api/schema/?format=json").content)
+    assert schema["servers"] == [{"url": "/", "description": "This installation"}]
+    described = schema["components"]["schemas"]["SignedPayload"]["properties"]
+    sent = api_a.get(url(issue())).json()["signed_payload"]
+    assert set(sent) == set(described)  # no drift either way
+    assert set(sent["issuing_authority"]) == {"id", "name", "email"}

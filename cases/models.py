@@ -166,6 +166,9 @@ class JoinRequest(models.Model):
             models.UniqueConstraint(
                 fields=["case", "desk"], condition=Q(status="pending"), name="join_one_pending"
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=JoinStatus.values), name="join_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:

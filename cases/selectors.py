@@ -167,3 +167,12 @@ def order_changed_at():
         Coalesce(Max("responses__created_at"), "updated_at"),
         Coalesce(Max("responses__answered_at"), "updated_at"),
     )
+
+
+def held_packages(user, case: Case):
+    """The case's evidence packages the user's desks hold (the rule is evidence's: a
+    participant desk sees only what it holds). Imported here, not at the top: evidence
+    builds on cases, so cases asks it only when a page needs it."""
+    from evidence.access import packages_for
+
+    return packages_for(user).filter(case=case).order_by("created_at", "id")

@@ -24,6 +24,7 @@ from .access import (
     eligible_assignees,
     imports_for_submitter,
     joins_to_decide,
+    leads,
     may_see_victims,
 )
 from .filtersets import CaseFilterSet, queue_params
@@ -46,6 +47,7 @@ from .selectors import (
     case_queue,
     case_timeline,
     desk_actions,
+    held_packages,
     items_in_hand,
     open_requests,
     pdq_suggestions,
@@ -134,6 +136,7 @@ def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
         ),
         "handover_form": forms.get("handover_form") or HandoverForm(),
         "assignees": list(eligible_assignees(case).only("id", "username")) if may_act else [],
+        "packages": held_packages(request.user, case),
         "join_requests": joins_to_decide(request.user)
         .filter(case=case)
         .select_related("desk__authority"),
@@ -144,6 +147,7 @@ def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
         "can_assess": CASE.can(case, "assessed"),
         "can_close_not_illegal": CASE.can(case, "closed_not_illegal"),
         "can_split": CASE.can(case, "split") and len(items) > 1,
+        "may_merge": leads(request.user, case),  # the other case must be led here too
         "can_close": CASE.can(case, "closed"),
         "assess_form": forms.get("assess_form") or AssessmentForm(initial=version),
         "close_form": forms.get("close_form") or CloseForm(initial=version),

@@ -27,7 +27,7 @@ from .access import (
     mla_requests_for,
     user_authorities,
 )
-from .choices import JoinStatus, MLAStatus
+from .choices import MLAStatus
 from .forms import (
     HandoverForm,
     JoinDecisionForm,
@@ -38,13 +38,14 @@ from .forms import (
     VictimReviewForm,
 )
 from .models import VictimMessage
+from .selectors import held_packages
 from .services import handover, joins, mla
 from .services import victims as victim_services
 from .transitions import MLA
 from .views import officer_required
 
 
-def _prefilled_description(case) -> str:
+def _prefilled_description(case, packages) -> str:
     """The request form starts from the case and its evidence template."""
     lines = [
         _("Case %(ref)s: %(summary)s") % {"ref": case.reference, "summary": case.summary},
@@ -52,7 +53,7 @@ def _prefilled_description(case) -> str:
         _("Items:"),
     ]
     lines += [f"- {item.url or item.sha256}" for item in case.items.all()]
-    for package in case.evidence_packages.all():
+    for package in packages:
         lines += [
             "",
             _(
@@ -77,7 +78,10 @@ def mla_new(request, reference: str):
     form = MLAForm(
         request.POST or None,
         item_choices=choices,
-        initial={"description": _prefilled_description(case), "items": [c[0] for c in choices]},
+        initial={
+            "description": _prefilled_description(case, held_packages(request.user, case)),
+            "items": [c[0] for c in choices],
+        },
     )
 
     def create(data):
@@ -90,7 +94,7 @@ def mla_new(request, reference: str):
             legal_basis=data["legal_basis"],
             description=data["description"],
             items=list(case.items.filter(pk__in=data["items"])),
-            packages=list(case.evidence_packages.all()),
+            packages=list(held_packages(request.user, case)),
             preserve_until=data["preserve_until"],
             preservation_scope=data["preservation_scope"],
         )
@@ -278,7 +282,7 @@ def join_decide(request, pk: int):
     if result is not None:
         text = (
             _("%(desk)s is now on %(ref)s.")
-            if result.status == JoinStatus.ACCEPTED
+            if request.POST["decision"] == "accept"  # as the service just did
             else _("%(desk)s was not let into %(ref)s.")
         )
         messages.success(request, text % {"desk": result.desk.name, "ref": result.case.reference})

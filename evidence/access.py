@@ -48,14 +48,16 @@ def may_read_content(user, package: EvidencePackage) -> bool:
     return user.has_perm("evidence.view_evidence_content") and may_handle(user, package)
 
 
-def may_export(user, package: EvidencePackage) -> bool:
-    return user.has_perm("evidence.export_evidence") and may_read_content(user, package)
-
-
 def may_share(user, package: EvidencePackage) -> bool:
-    """The lead desk's officers who may read the content share it with another desk of
-    the case (and withdraw the share)."""
+    """Where evidence goes is the lead desk's decision: its officers who may read the
+    content share it with another desk of the case (and withdraw the share) and transfer
+    it. A desk holding it by a share cannot pass it on."""
     return may_read_content(user, package) and package.case.lead_desk_id in desk_ids_for(user)
+
+
+def may_export(user, package: EvidencePackage) -> bool:
+    """A sealed export to another authority: the lead desk's, with the permission."""
+    return user.has_perm("evidence.export_evidence") and may_share(user, package)
 
 
 def shareable_desks(package: EvidencePackage):

@@ -578,8 +578,8 @@ def package_transfer(
         package = _lock(package)
         if not PACKAGE.can(package, "transferred"):
             raise InvalidTransition(_("Seal the package before transferring it."))
-        if not may_handle(officer, package):
-            raise PermissionDenied(_("Only officers of the case's desks can transfer evidence."))
+        if not may_share(officer, package):
+            raise PermissionDenied(_("Only the lead desk transfers evidence."))
         details = {
             "to_authority": to_authority.name,
             "to_authority_id": to_authority.pk,

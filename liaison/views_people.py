@@ -86,6 +86,7 @@ def user_detail(request, pk: int):
             "person": person,
             "password_form": NewPasswordForm(user=person),
             "enrolled": otp.has_device(person),
+            "security_keys": person.security_keys.count(),
         },
         status=400 if form.errors else 200,
     )

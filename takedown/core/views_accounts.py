@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import accounts, otp
 from .forms_accounts import OwnPasswordForm
+from .models import UserSession
 from .web import run_service
 
 
@@ -40,7 +41,12 @@ def password_change(request):
             )
             return render(request, "registration/password_change.html", {"form": form}, status=429)
         if ended is not None:
+            previous = request.session.session_key
             update_session_auth_hash(request, request.user)  # this session stays signed in
+            # (with a new id: the session list follows it, as at the second factor)
+            UserSession.objects.filter(session_key=previous).update(
+                session_key=request.session.session_key
+            )
             messages.success(
                 request,
                 _("Your password is changed; %(n)d other sessions were ended.") % {"n": ended},

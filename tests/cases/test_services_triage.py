@@ -706,9 +706,10 @@ def test_a_case_under_action_cannot_be_closed_as_not_illegal(actors, network):
 
 def test_merge_moves_items_participants_and_running_clocks_to_the_survivor(actors, network):
     owner = actors["owner"]
-    # The survivor: DE only, reported later. The merged case: NL leads, reported earlier.
+    # The survivor: DE only, reported later. The merged case: DE leads too (only a desk
+    # leading both merges), reported earlier by the NL desk, which participates.
     survivor = de_case(owner, "p/1", now=T0 + timedelta(hours=6))
-    merged = open_case(owner, "https://a-video.test/v/1", now=T0)
+    merged = open_case(actors["outsider"], "https://b-social.test/p/2", jurisdiction="NL", now=T0)
     merged_items = set(merged.items.values_list("id", flat=True))
     survivor_clocks, merged_clocks = clocks(survivor), clocks(merged)
 
@@ -812,7 +813,8 @@ def test_merging_an_acute_case_makes_the_survivor_acute_and_moves_its_requests(a
 def test_moved_clocks_remind_the_survivors_assignee(actors):
     owner, outsider = actors["owner"], actors["outsider"]
     survivor = de_case(owner, "p/1", now=T0 + timedelta(hours=6))
-    merged = open_case(owner, "https://a-video.test/v/1", now=T0)  # NL leads, DE participates
+    # DE leads both (only then may they merge); NL reported the merged case and is on it.
+    merged = open_case(outsider, "https://b-social.test/p/2", jurisdiction="NL", now=T0)
     case_assign(case=survivor, officer=owner, assignee=owner, expected_version=1)
     case_assign(case=merged, officer=outsider, assignee=outsider, expected_version=1)
     case_merge(
@@ -830,7 +832,7 @@ def test_moved_clocks_remind_the_survivors_assignee(actors):
 def test_moved_clocks_escalate_along_the_survivors_lead_desk(actors, network):
     owner = actors["owner"]
     survivor = de_case(owner, "p/1", now=T0 + timedelta(hours=6))
-    merged = open_case(owner, "https://a-video.test/v/1", now=T0)  # NL leads
+    merged = open_case(actors["outsider"], "https://b-social.test/p/2", jurisdiction="NL", now=T0)
     case_merge(
         survivor=survivor, merged=merged, officer=owner, survivor_version=1, merged_version=1
     )
@@ -1187,3 +1189,20 @@ def test_without_a_prosecution_authority_no_request_is_made(actors, network):
             items=list(case.items.all()),
             expected_version=case.version,
         )
+
+
+def test_only_a_desk_leading_both_cases_merges_them(actors, network):
+    """A participant cannot fold its own case (and its desks) into another lead's case,
+    nor the other way round: the desks of a merged case come along."""
+    nl_case = open_case(actors["outsider"], "https://a-video.test/v/m", jurisdiction="NL")
+    de_led = open_case(actors["outsider"], "https://b-social.test/p/m", jurisdiction="NL")
+    assert nl_case.lead_desk == network["desk_nl"] and de_led.lead_desk == network["desk_de"]
+    for survivor, merged in ((de_led, nl_case), (nl_case, de_led)):
+        with writes_nothing(survivor), pytest.raises(PermissionDenied):
+            case_merge(
+                survivor=survivor,
+                merged=merged,
+                officer=actors["outsider"],
+                survivor_version=None,
+                merged_version=None,
+            )

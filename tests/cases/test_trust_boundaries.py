@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases.choices import JoinStatus
@@ -19,6 +20,7 @@ from evidence import services as evidence
 from evidence.choices import CustodyAction
 from evidence.models import EvidenceItem
 from liaison.choices import AuthorityKind
+from liaison.keys import authority_key_create
 from liaison.models import Agreement
 from takedown.core.models import AuditEvent, User
 from tests.cases.factories import open_case, submit
@@ -265,3 +267,46 @@ def test_a_csv_with_a_nul_character_is_refused_in_the_form_and_the_api(actors, n
     )
     assert response.status_code == 400 and response.json()["code"] == "invalid_csv"
     assert not BulkImport.objects.exists() and not Report.objects.exists()
+
+
+def test_a_desk_holding_a_share_cannot_pass_the_evidence_on(led, network):
+    """Where evidence goes is the lead desk's decision: a shared desk may read it, not
+    transfer or export it; and the MLA form describes only packages the desk holds."""
+    owner, outsider, case, package, _file_id = led
+    submit(outsider, URL, jurisdiction="NL")
+    login(owner).post(
+        f"/cases/joins/{JoinRequest.objects.get(case=case).pk}/decide/", {"decision": "accept"}
+    )
+    evidence.package_update(
+        package=package,
+        officer=owner,
+        collection_method="Screen capture",
+        collection_tool="Capture 1.0 (test)",
+        captured_at=timezone.now(),
+        hosting_provider="Example hosting (test)",
+        provenance="Synthetic",
+        legal_basis="Art. 3 (demo)",
+        classification="illegal_all",
+    )
+    authority_key_create(authority=owner.authority)
+    evidence.package_seal(package=package, officer=owner)
+    mla_page = login(outsider).get(f"/cases/{case.reference}/mla/new/")
+    assert package.reference not in mla_page.content.decode()  # not held: not described
+    evidence.package_share(package=package, officer=owner, desk=network["desk_nl"], reason="x")
+    before = package.custody_events.count()
+    outsider = User.objects.get(pk=outsider.pk)
+    outsider.user_permissions.add(Permission.objects.get(codename="export_evidence"))
+    client = login(User.objects.get(pk=outsider.pk))
+    page = client.get(f"/evidence/{package.reference}/")
+    assert page.status_code == 200 and not page.context["can_transfer"]
+    assert not page.context["can_export"]
+    fr = AuthorityFactory(jurisdiction=JurisdictionFactory(code="FR", name="France"))
+    refused = client.post(
+        f"/evidence/{package.reference}/transfer/", {"to_authority": fr.pk, "reason": "on"}
+    )
+    assert refused.status_code == 403
+    assert package.custody_events.count() == before and package.shares.count() == 1
+    assert (
+        package.reference
+        in login(outsider).get(f"/cases/{case.reference}/mla/new/").content.decode()
+    )

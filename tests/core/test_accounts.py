@@ -4,9 +4,10 @@ sets a password, resets a lost second factor and deactivates a leaver — all au
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from takedown.core.choices import Role
-from takedown.core.models import AuditEvent, TOTPDevice, User, UserSession
+from takedown.core.models import AuditEvent, SecurityKey, TOTPDevice, User, UserSession
 from tests.conftest import login
 from tests.core.test_security import (
     PASSWORD,
@@ -129,14 +130,26 @@ def test_an_operator_deactivates_a_leaver_and_their_sessions_end(operator, actor
     assert AuditEvent.objects.get(action="user.updated").data["active"] is False
 
 
-def test_an_operator_cannot_lock_themselves_out(operator):
+def test_an_operator_cannot_change_their_own_account(operator, network):
+    """Neither lock themselves out nor raise their own rights (desks, roles, content):
+    their own account is another operator's to change."""
     client = login(operator)
     response = client.post(
-        f"/accounts/users/{operator.pk}/", {"timezone": "UTC", "roles": [Role.OPERATOR.value]}
+        f"/accounts/users/{operator.pk}/",
+        {
+            "timezone": "UTC",
+            "roles": [Role.OPERATOR.value, Role.PROSECUTOR.value],
+            "desks": [network["desk_de"].pk],
+            "permissions": ["evidence.view_evidence_content"],
+            "is_active": "on",
+        },
     )
-    assert response.status_code == 400
-    operator.refresh_from_db()
-    assert operator.is_active
+    assert response.status_code == 404
+    operator = User.objects.get(pk=operator.pk)
+    assert operator.is_active and not operator.desks.exists()
+    assert not operator.has_perm("evidence.view_evidence_content")
+    assert not operator.has_role(Role.PROSECUTOR)
+    assert client.post(f"/accounts/users/{operator.pk}/second-factor/reset/").status_code == 404
 
 
 def test_an_operator_sets_a_password_and_resets_a_lost_second_factor(operator, actors):
@@ -149,8 +162,16 @@ def test_an_operator_sets_a_password_and_resets_a_lost_second_factor(operator, a
         {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
     assert _password_is(person.username, NEW_PASSWORD)
+    SecurityKey.objects.create(
+        user=person,
+        name="lost key",
+        credential_id="lost",
+        public_key="pk",
+        created_at=timezone.now(),
+    )
     client.post(f"/accounts/users/{person.pk}/second-factor/reset/")
     assert not TOTPDevice.objects.filter(user=person).exists()
+    assert not SecurityKey.objects.filter(user=person).exists()  # a lost key stays no key
     actions = list(
         AuditEvent.objects.filter(action__startswith="user.").values_list("action", flat=True)
     )

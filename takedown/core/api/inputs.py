@@ -68,6 +68,11 @@ class StrictInputSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+def has_offset(text: str) -> bool:
+    """An ISO 8601 time that says its offset ("Z", "+02:00", "-05:00" after the date)."""
+    return text.endswith(("Z", "z")) or "+" in text[10:] or "-" in text[10:]
+
+
 class AwareDateTimeField(serializers.DateTimeField):
     """A time with its offset ("Z" or "+02:00"): without one it could be any zone's."""
 
@@ -77,9 +82,7 @@ class AwareDateTimeField(serializers.DateTimeField):
 
     def to_internal_value(self, value):
         parsed = super().to_internal_value(value)
-        if isinstance(value, str) and not (
-            value.endswith(("Z", "z")) or "+" in value[10:] or "-" in value[10:]
-        ):
+        if isinstance(value, str) and not has_offset(value):
             self.fail("naive")
         return parsed
 

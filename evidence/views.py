@@ -104,7 +104,8 @@ def package_detail(request, reference: str):
             "can_seal": handles and PACKAGE.can(package, "sealed"),
             "can_follow_up": handles and PACKAGE.can(package, "followed_up"),
             "can_export": may_export(request.user, package) and PACKAGE.can(package, "exported"),
-            "can_transfer": may_share(request.user, package) and PACKAGE.can(package, "transferred"),
+            "can_transfer": may_share(request.user, package)
+            and PACKAGE.can(package, "transferred"),
             "can_receive": PACKAGE.can(package, "received"),
             "items": package.items.order_by("created_at", "id"),
             "chain": package.custody_events.select_related("authority").order_by("sequence"),

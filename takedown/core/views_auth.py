@@ -209,6 +209,8 @@ def security_keys(request):
     if request.method == "POST":
         removed = webauthn.key_remove(user=request.user, key_id=KeyRemoveForm(request.POST).value())
         if removed:
+            if not webauthn.has_key(request.user):  # a required role must register again
+                request.session.pop(SECURITY_KEY_OK, None)
             messages.success(request, _("Security key removed."))
         return redirect("security-keys")
     return render(

@@ -90,8 +90,10 @@ def test_a_required_role_registers_a_key_before_anything_else(network, settings)
     assert response.status_code == 302 and response["Location"] == "/accounts/security-keys/"
     assert client.get("/accounts/security-keys/").status_code == 200
     assert client.get("/accounts/sessions/").status_code == 200
-    _key(prosecutor)
+    key = _key(prosecutor)
     assert client.get("/orders/").status_code == 200
+    client.post("/accounts/security-keys/", {"key": key.pk})  # the last key goes
+    assert client.get("/orders/")["Location"] == "/accounts/security-keys/"
     officer = login(UserFactory(roles=[Role.LIAISON_OFFICER]))
     assert officer.get("/cases/").status_code == 200  # offered, not required
 

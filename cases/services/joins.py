@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,13 +37,10 @@ class Link(StrEnum):
 
 def joins_without_acceptance(lead_code: str, reporting_code: str, *, on: date) -> bool:
     """An agreement in force between both jurisdictions lets their desks in at once."""
-    return (
-        Agreement.objects.filter(parties=lead_code, joins_without_acceptance=True)
-        .filter(parties=reporting_code)
-        .filter(valid_from__lte=on)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-        .exists()
+    agreements = Agreement.objects.filter(parties=lead_code, joins_without_acceptance=True).filter(
+        parties=reporting_code
     )
+    return any(agreement.is_valid_on(on) for agreement in agreements)
 
 
 def report_link(*, case: Case, desk: LiaisonDesk, report: Report, submitter, now) -> Link:

@@ -310,3 +310,17 @@ def test_a_desk_holding_a_share_cannot_pass_the_evidence_on(led, network):
         package.reference
         in login(outsider).get(f"/cases/{case.reference}/mla/new/").content.decode()
     )
+
+
+def test_an_agreement_no_longer_in_force_lets_nobody_in(led, network):
+    _owner, outsider, case, _package, _file_id = led
+    ended = Agreement.objects.create(
+        name="DE–NL, ended (test)",
+        valid_from=date(2020, 1, 1),
+        valid_until=date(2021, 1, 1),
+        joins_without_acceptance=True,
+    )
+    ended.parties.set([network["de"], network["nl"]])
+    submit(outsider, URL, jurisdiction="NL")
+    assert JoinRequest.objects.get(case=case).status == JoinStatus.PENDING
+    assert login(outsider).get(f"/cases/{case.reference}/").status_code == 404

@@ -218,10 +218,18 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.event_type} → {self.shown_recipient} ({self.status})"
 
+    # A platform may have its own deliveries sent again once they are settled; a pending
+    # one is still on its way (``notification_redeliver``).
+    REDELIVERABLE = frozenset({NotificationStatus.DELIVERED, NotificationStatus.DEAD})
+
     @property
     def retryable(self) -> bool:
-        """Only a dead letter is sent again by hand (``notification_retry``)."""
+        """Only a dead letter is sent again by an operator (``notification_retry``)."""
         return self.status == NotificationStatus.DEAD
+
+    @property
+    def redeliverable(self) -> bool:
+        return self.status in self.REDELIVERABLE
 
     @property
     def shown_recipient(self) -> str:

@@ -16,8 +16,9 @@ import json
 import logging
 import random
 import time
+import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import requests
 from django.conf import settings
@@ -27,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
 
+from liaison.choices import WebhookEvent
 from liaison.models import Contact, Platform
 from liaison.webhooks import webhook_refusal
 from takedown.core.audit import atomic, audit_record
@@ -139,16 +141,39 @@ def notify_user(*, user, subject: str, payload: dict, escalation, now) -> Notifi
 def notify_platform(
     *, platform: Platform, event_type: str, payload: dict, dedupe_key: str, now=None
 ) -> Notification | None:
-    """Push an event to a platform's webhook, when it has one."""
+    """Push an event to a platform's webhook, when it has one, in the Standard Webhooks
+    envelope: ``type``, ``timestamp`` (when the event happened) and ``data``."""
     if not platform.webhook_url:
         return None
+    now = now or timezone.now()
     return notification_enqueue(
         channel=NotificationChannel.WEBHOOK,
         recipient=platform.webhook_url,
         event_type=event_type,
-        payload={"type": event_type, **payload},
+        payload={"type": event_type, "timestamp": iso_utc(now), "data": payload},
         dedupe_key=dedupe_key,
         platform=platform,
+        now=now,
+    )
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def platform_webhook_test(*, platform: Platform, now: datetime | None = None) -> Notification:
+    """A ``webhook.test`` event, so a platform can check its receiver end to end."""
+    if not platform.webhook_url:
+        raise InvalidTransition(_("No webhook URL is set: set one first."))
+    now = now or timezone.now()
+    return notify_platform(
+        platform=platform,
+        event_type=WebhookEvent.WEBHOOK_TEST.value,
+        payload={
+            "platform": platform.slug,
+            "message": _("A test event, sent on your request. Answer with any 2xx."),
+        },
+        dedupe_key=f"webhook.test:{platform.pk}:{uuid.uuid4().hex}",
         now=now,
     )
 
@@ -168,23 +193,40 @@ def message_id(notification: Notification) -> str:
     return f"msg_{notification.pk}"
 
 
-def signing_secret(notification: Notification) -> str:
-    owner = notification.contact or notification.platform
-    return owner.webhook_secret if owner is not None else ""
+def signing_secrets(notification: Notification, now: datetime) -> list[str]:
+    """Every secret that signs this attempt: a platform's previous secret too while a
+    rotation's grace period runs."""
+    if notification.contact is not None:
+        return [notification.contact.webhook_secret] if notification.contact.webhook_secret else []
+    if notification.platform is not None:
+        return notification.platform.webhook_signing_secrets(now)
+    return []
+
+
+def delivery_url(notification: Notification) -> str:
+    """A platform's events go to its receiver as it is set now (it may have moved it
+    since the event); a contact's to the address it was written for."""
+    if notification.platform is not None:
+        return notification.platform.webhook_url
+    return notification.recipient
 
 
 def _send_webhook(notification: Notification, now: datetime) -> Outcome:
-    if refusal := webhook_refusal(notification.recipient):
+    url = delivery_url(notification)
+    if not url:
+        return Outcome(False, error="The receiver has no webhook URL any more.")
+    if refusal := webhook_refusal(url):
         return Outcome(False, error=refusal)
-    secret = signing_secret(notification)
-    if not secret:
+    secrets = signing_secrets(notification, now)
+    if not secrets:
         return Outcome(False, error="No webhook signing secret is configured for this receiver.")
     body = json.dumps(notification.payload, separators=(",", ":"), sort_keys=True, default=str)
     msg_id = message_id(notification)
-    signature = Webhook(secret).sign(msg_id, now, body)
+    # Standard Webhooks: several signatures, space-separated; any one verifying is enough.
+    signature = " ".join(Webhook(secret).sign(msg_id, now, body) for secret in secrets)
     # The timeout is WEBHOOK_TIMEOUT_SECONDS (below); bandit cannot see through getattr.
     response = requests.post(  # nosec B113
-        notification.recipient,
+        url,
         data=body.encode(),
         headers={
             "Content-Type": "application/json",
@@ -274,6 +316,24 @@ def pending_notification_ids(*, now: datetime, limit: int = 500) -> list[int]:
         .order_by("next_attempt_at")
         .values_list("id", flat=True)[:limit]
     )
+
+
+def notification_redeliver(
+    *, notification: Notification, actor: str, now: datetime | None = None
+) -> Notification:
+    """A platform has one of its settled deliveries sent again (same ``webhook-id``, so a
+    receiver that already has it drops it), with a fresh round of attempts."""
+    now = now or timezone.now()
+    with atomic():
+        updated = Notification.objects.filter(
+            pk=notification.pk, status__in=Notification.REDELIVERABLE
+        ).update(status=NotificationStatus.PENDING, attempts=0, next_attempt_at=now)
+        if not updated:
+            raise InvalidTransition(_("This delivery is still being attempted."))
+        audit_record(action="notification.redelivered", actor=actor, obj=notification, now=now)
+        transaction.on_commit(lambda: _deliver_later(notification.pk))
+    notification.refresh_from_db()
+    return notification
 
 
 def notification_retry(

@@ -116,8 +116,13 @@ class PlatformAdmin(admin.ModelAdmin):
     list_select_related = ("establishment_jurisdiction",)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    exclude = ("webhook_secret",)
-    readonly_fields = (webhook_secret_set,)
+    # Secrets never leave the server; the rotation's times are the platform's own doing.
+    exclude = ("webhook_secret", "webhook_previous_secret")
+    readonly_fields = (
+        webhook_secret_set,
+        "webhook_secret_rotated_at",
+        "webhook_previous_secret_until",
+    )
     inlines = (PlatformDomainInline, PlatformContactInline)
 
 

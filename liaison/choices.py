@@ -48,3 +48,26 @@ class ContactRole(models.TextChoices):
 class KeyPurpose(models.TextChoices):
     SIGNING = "signing", _("Signing (Ed25519)")
     ENCRYPTION = "encryption", _("Encryption (X25519)")
+
+
+class WebhookEvent(models.TextChoices):
+    """Every event a platform's webhook receives: the one list the senders, the schema's
+    ``webhooks`` and the integration guide name."""
+
+    ORDER_ISSUED = "order.issued", _("A new order or notice for you")
+    ORDER_AMENDED = "order.amended", _("A new version replaces an order")
+    ORDER_WITHDRAWN = "order.withdrawn", _("An order was withdrawn")
+    ORDER_CLARIFICATION_ANSWERED = (
+        "order.clarification_answered",
+        _("The issuing authority answered your question"),
+    )
+    ORDER_CANNOT_COMPLY_RESOLVED = (
+        "order.cannot_comply_resolved",
+        _("The issuing authority maintained the order after your cannot-comply report"),
+    )
+    ORDER_OBJECTION_DECIDED = (
+        "order.objection_decided",
+        _("Your objection was rejected, or the order suspended"),
+    )
+    ORDER_UNSUSPENDED = "order.unsuspended", _("A suspended order is in force again")
+    WEBHOOK_TEST = "webhook.test", _("A test event you asked for")

@@ -3,7 +3,7 @@ agreements and keys."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -164,6 +164,14 @@ class Platform(models.Model):
     )
     webhook_url = models.URLField(_("webhook URL"), blank=True)
     webhook_secret = EncryptedTextField(_("webhook signing secret"), blank=True)
+    # After a rotation the old secret signs too, until the receiver has switched over.
+    webhook_previous_secret = EncryptedTextField(_("previous webhook signing secret"), blank=True)
+    webhook_previous_secret_until = models.DateTimeField(
+        _("previous secret signs until"), null=True, blank=True
+    )
+    webhook_secret_rotated_at = models.DateTimeField(
+        _("webhook secret set at"), null=True, blank=True
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -178,6 +186,19 @@ class Platform(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def webhook_signing_secrets(self, now: datetime) -> list[str]:
+        """The secrets that sign a delivery now: the current one, and during a rotation's
+        grace period the previous one too, so a receiver verifies with either."""
+        secrets = [self.webhook_secret] if self.webhook_secret else []
+        if self.previous_secret_signs(now):
+            secrets.append(self.webhook_previous_secret)
+        return secrets
+
+    def previous_secret_signs(self, now: datetime) -> bool:
+        """Whether a rotation's grace period is running."""
+        until = self.webhook_previous_secret_until
+        return bool(self.webhook_previous_secret) and until is not None and now < until
 
 
 class PlatformDomain(models.Model):

@@ -61,7 +61,7 @@ from cases.services.bulk import bulk_import_create
 from cases.services.intake import ItemInput, ReportInput, report_submit
 from deadlines.choices import NotificationChannel, NotificationStatus
 from deadlines.models import Notification
-from deadlines.outbox import notification_enqueue
+from deadlines.outbox import notification_enqueue, platform_webhook_test
 from evidence import services as evidence
 from evidence.models import EvidenceItem
 from liaison.api.authentication import ApiClient
@@ -220,6 +220,15 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("api-order-clarifications",    "POST"):   (401,   403,  403,   403,  403,   403,   400,   404,   403),
     ("api-order-objections",        "POST"):   (401,   403,  403,   403,  403,   403,   400,   404,   403),
     ("api-platform-sandbox",        "POST"):   (401,   403,  403,   403,  403,   403,   201,   201,   403),
+    # --- A platform's own webhook: each key its own (B has no URL set, so no test event) ---
+    ("api-webhook",                 "GET"):    (401,   403,  403,   403,  403,   403,   200,   200,   403),
+    ("api-webhook",                 "PUT"):    (401,   403,  403,   403,  403,   403,   200,   200,   403),
+    ("api-webhook",                 "DELETE"): (401,   403,  403,   403,  403,   403,   204,   204,   403),
+    ("api-webhook-rotate",          "POST"):   (401,   403,  403,   403,  403,   403,   200,   200,   403),
+    ("api-webhook-test",            "POST"):   (401,   403,  403,   403,  403,   403,   202,   409,   403),
+    ("api-webhook-deliveries",      "GET"):    (401,   403,  403,   403,  403,   403,   200,   200,   403),
+    ("api-webhook-delivery",        "GET"):    (401,   403,  403,   403,  403,   403,   200,   404,   403),
+    ("api-webhook-redeliver",       "POST"):   (401,   403,  403,   403,  403,   403,   409,   404,   403),  # still pending
 }
 # fmt: on
 
@@ -283,6 +292,8 @@ KWARGS = {
     "api-import": lambda w: {"pk": w.partner_import.pk},
     "api-case": lambda w: {"reference": w.case.reference},
     "api-platform-compliance": lambda w: {"slug": w.platform_a.slug},
+    "api-webhook-delivery": lambda w: {"pk": w.delivery.pk},
+    "api-webhook-redeliver": lambda w: {"pk": w.delivery.pk},
     **{
         name: (lambda w: {"pk": w.order.pk})
         for name in (
@@ -314,6 +325,7 @@ BODIES = {
         "password2": "matrix-long-passphrase",
     },
     "mla:action": lambda w: {"text": "access matrix"},
+    "api-webhook": lambda w: {"url": "https://hooks.example.org/matrix"},
     "evidence:mla-document": lambda w: {"file": SimpleUploadedFile("answer.csv", b"a,b\n1,2\n")},
 }
 FORM_API = {"api-reports-bulk"}
@@ -463,6 +475,10 @@ def build_world() -> SimpleNamespace:
     w.clarification = orders.order_ask_clarification(
         order=w.order, platform=w.platform_a, question="Which copy? (access matrix)"
     )
+    # Platform A's webhook, with one delivery (still pending) in its log.
+    w.platform_a.webhook_url = "https://hooks.example.org/a"
+    w.platform_a.save(update_fields=["webhook_url"])
+    w.delivery = platform_webhook_test(platform=w.platform_a)
 
     # Evidence: a draft package with one file uploaded through the view; a purged one.
     w.package = evidence.package_create(
@@ -642,7 +658,7 @@ def send(client: Client, name: str, method: str, w):
         return client.get(path)
     body = BODIES[name](w) if name in BODIES else {}
     if name.startswith("api-") and name not in FORM_API:
-        return client.post(path, data=json.dumps(body), content_type="application/json")
+        return client.generic(method, path, data=json.dumps(body), content_type="application/json")
     return client.post(path, data=body)
 
 

@@ -1,7 +1,7 @@
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -21,7 +21,7 @@ from liaison.api.authentication import ApiClient
 from liaison.api.permissions import IsIntakeClient
 from liaison.api.throttling import PartnerThrottle
 from liaison.models import Platform
-from takedown.core.api.idempotency import KEY_PATTERN, idempotent
+from takedown.core.api.idempotency import IDEMPOTENCY_HEADER, idempotent
 from takedown.core.api.pagination import KeysetPagination, newest_first
 from takedown.core.api.parsers import StrictJSONParser
 from takedown.core.choices import STAFF_ROLES
@@ -36,15 +36,6 @@ from .serializers import (
     ReportInputSerializer,
     ReportSerializer,
     ReportSummarySerializer,
-)
-
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key",
-    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": KEY_PATTERN},
-    OpenApiParameter.HEADER,
-    required=False,
-    description="Makes a retried POST return the first response instead of acting twice: "
-    "1 to 255 printable ASCII characters, no spaces.",
 )
 
 

@@ -6,6 +6,7 @@ from urllib.parse import unquote_to_bytes
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .api.deprecation import deprecation_of
 from .logging import request_id_var
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -114,6 +115,22 @@ def _nul_refused(request):
             status_code=400, code="malformed_request", request=request, detail=detail
         )
     return bad_request(request, BadRequest(detail))
+
+
+class DeprecationHeadersMiddleware:
+    """``Deprecation`` and ``Sunset`` on every answer of an operation that is going
+    (takedown/core/api/deprecation.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and (deprecation := deprecation_of(match.func)) is not None:
+            for name, value in deprecation.headers().items():
+                response[name] = value
+        return response
 
 
 class RateLimitHeadersMiddleware:

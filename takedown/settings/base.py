@@ -63,6 +63,7 @@ MIDDLEWARE = [
     # audit log): a NUL character in either is a 400.
     "takedown.core.middleware.RefuseNulMiddleware",
     "takedown.core.middleware.RateLimitHeadersMiddleware",
+    "takedown.core.middleware.DeprecationHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -269,6 +270,8 @@ WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=True)
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=True)
 # When set, webhooks go only to these hosts and their subdomains (empty: any host).
 WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
+# After a platform rotates its webhook secret, the old one keeps signing for this long.
+WEBHOOK_SECRET_GRACE_HOURS = env.float("WEBHOOK_SECRET_GRACE_HOURS", default=24.0)
 # Bulk CSV intake: larger files are refused; files over INLINE_ROWS go to a worker.
 BULK_IMPORT_MAX_BYTES = env.int("BULK_IMPORT_MAX_BYTES", default=50 * 2**20)
 BULK_IMPORT_MAX_ROWS = env.int("BULK_IMPORT_MAX_ROWS", default=200_000)
@@ -318,7 +321,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["takedown.core.api.parsers.StrictJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "takedown.core.api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "takedown.core.api.errors.problem_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "takedown.core.api.pagination.PageNumbers",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {"platform": "600/min", "partner": "600/min"},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -329,7 +332,7 @@ SPECTACULAR_SETTINGS = {
         "Intake for hotlines and partners, and the order API for platforms. "
         "Errors are application/problem+json documents with a stable `code`."
     ),
-    "VERSION": "1.1.0",  # the top entry of docs/api-changelog.md
+    "VERSION": "1.2.0",  # the top entry of docs/api-changelog.md
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -337,9 +340,14 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Relative: the schema names the installation that serves it.
     "SERVERS": [{"url": "/", "description": "This installation"}],
+    # 3.1, for the top-level ``webhooks``: the events a platform's receiver gets
+    # (added by cases.api.webhooks.add_webhooks, from the one list of events).
+    "OAS_VERSION": "3.1.0",
     "POSTPROCESSING_HOOKS": [
+        "cases.api.webhooks.add_webhooks",
         "drf_spectacular.hooks.postprocess_schema_enums",
         "takedown.core.api.inputs.strict_components",
+        "cases.api.webhooks.drop_unreachable",
     ],
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "cases.choices.CaseStatus",
@@ -348,6 +356,7 @@ SPECTACULAR_SETTINGS = {
         "OrderKindEnum": "cases.choices.OrderKind",
         "ImportStatusEnum": "cases.choices.ImportStatus",
         "DeadlineStateEnum": "deadlines.choices.DeadlineState",
+        "WebhookEventEnum": "liaison.choices.WebhookEvent",
     },
 }
 

@@ -29,6 +29,7 @@ from liaison.services import api_key_mint, api_key_revoke
 from liaison.webhooks import new_webhook_secret
 from tests.cases.factories import order_request_for
 from tests.liaison.factories import AuthorityFactory, UserFactory, api_key_for
+from tests.liaison.test_api_webhooks import event_validator
 
 pytestmark = pytest.mark.django_db
 
@@ -673,7 +674,7 @@ def test_new_amended_and_withdrawn_orders_are_pushed_signed(
     order = issue()
     event = deliver("order.issued", platform, webhook_receiver, 1)
     assert event["type"] == "order.issued"
-    assert event["order"] == {
+    assert event["data"]["order"] == {
         "id": order.pk,
         "reference": order.reference,
         "version": 1,
@@ -687,11 +688,18 @@ def test_new_amended_and_withdrawn_orders_are_pushed_signed(
         fields=orders.OrderFields(**{**FIELDS.__dict__, "note": "Corrected reasons."}),
     )
     event = deliver("order.amended", platform, webhook_receiver, 2)
-    assert event["order"]["id"] == amended.pk and event["order"]["version"] == 2
+    assert event["data"]["order"]["id"] == amended.pk and event["data"]["order"]["version"] == 2
 
     orders.order_withdraw(order=amended, prosecutor=prosecution["NL"]["prosecutor"], reason="Test.")
     event = deliver("order.withdrawn", platform, webhook_receiver, 3)
-    assert event["order"]["id"] == amended.pk and event["order"]["status"] == "withdrawn"
+    assert (
+        event["data"]["order"]["id"] == amended.pk
+        and event["data"]["order"]["status"] == "withdrawn"
+    )
+    # Each body is what the schema's webhooks describe.
+    validator = event_validator("OrderEvent")
+    for received in webhook_receiver.requests:
+        validator.validate(json.loads(received.body))
 
     forged = webhook_receiver.requests[0]
     with pytest.raises(WebhookVerificationError):

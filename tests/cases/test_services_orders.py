@@ -283,7 +283,7 @@ def test_the_amended_webhook_carries_the_status_of_the_new_version(request_, pro
     orders.order_acknowledge(order=order, platform=platform)
     new = orders.order_amend(order=order, prosecutor=prosecution["prosecutor"], fields=FIELDS)
     event = Notification.objects.get(event_type="order.amended")
-    assert event.payload["order"] == {
+    assert event.payload["data"]["order"] == {
         "id": new.pk,
         "reference": new.reference,
         "version": 2,

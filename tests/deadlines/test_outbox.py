@@ -11,6 +11,7 @@ from deadlines.choices import NotificationChannel, NotificationStatus
 from deadlines.models import DeliveryAttempt, Notification
 from deadlines.outbox import (
     backoff,
+    iso_utc,
     notification_deliver,
     notification_enqueue,
     notification_retry,
@@ -39,7 +40,7 @@ def test_webhook_is_signed_per_standard_webhooks(platform, webhook_receiver):
     assert headers["webhook-id"] == f"msg_{notification.pk}"
     # The receiver's side: the standardwebhooks package verifies it with the shared secret.
     body = Webhook(platform.webhook_secret).verify(received.body, headers)
-    assert body == {"type": "order.issued", "order": 1}
+    assert body == {"type": "order.issued", "timestamp": iso_utc(now), "data": {"order": 1}}
     with pytest.raises(Exception, match="signature"):
         Webhook(new_webhook_secret()).verify(received.body, headers)
     notification.refresh_from_db()
@@ -206,4 +207,6 @@ def test_payload_is_sent_as_compact_sorted_json(platform, webhook_receiver):
         platform=platform, event_type="t", payload={"b": 2, "a": 1}, dedupe_key="o5", now=now
     )
     notification_deliver(notification_id=notification.pk, now=now)
-    assert json.loads(webhook_receiver.requests[0].body) == {"type": "t", "a": 1, "b": 2}
+    body = webhook_receiver.requests[0].body
+    assert json.loads(body) == {"type": "t", "timestamp": iso_utc(now), "data": {"a": 1, "b": 2}}
+    assert body.startswith(b'{"data":{"a":1,"b":2},"timestamp":')

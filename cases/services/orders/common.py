@@ -26,6 +26,7 @@ from deadlines.services import (
     running_deadline,
 )
 from liaison import keys
+from liaison.choices import WebhookEvent
 from liaison.models import Platform
 from takedown.core.audit import canonical_json
 from takedown.core.errors import PermissionDenied, ValidationFailed
@@ -125,9 +126,10 @@ def platform_actor(order: TakedownOrder) -> str:
     return f"platform:{order.platform.slug}"
 
 
-def push(order: TakedownOrder, event: str, now, *, about: int | None = None) -> None:
+def push(order: TakedownOrder, event: WebhookEvent, now, *, about: int | None = None) -> None:
     """Tell the platform's webhook. ``about`` (the answered question, say) makes each
     event of a kind on one order a message of its own."""
+    event = WebhookEvent(event).value
     if order.duplicate_of_id is None:
         notify_platform(
             platform=order.platform,

@@ -13,6 +13,7 @@ from cases.models import Case, OrderRequest, PlatformResponse, ReportedItem, Tak
 from cases.transitions import CASE, ITEM, ORDER, ORDER_REQUEST, RUNNING
 from deadlines.choices import DeadlineKind
 from deadlines.services import deadline_cancel, deadline_meet, deadlines_supersede
+from liaison.choices import WebhookEvent
 from takedown.core.audit import atomic, audit_record
 from takedown.core.errors import InvalidTransition, ValidationFailed
 from takedown.core.models import User
@@ -212,7 +213,7 @@ def create_order(
     if supersedes is None:
         start_platform_clocks(order, now)
     audit_record(
-        action="order.issued" if supersedes is None else "order.amended",
+        action=WebhookEvent.ORDER_ISSUED if supersedes is None else WebhookEvent.ORDER_AMENDED,
         actor=prosecutor,
         obj=order,
         data={
@@ -224,7 +225,9 @@ def create_order(
         },
         now=now,
     )
-    push(order, "order.issued" if supersedes is None else "order.amended", now)
+    push(
+        order, WebhookEvent.ORDER_ISSUED if supersedes is None else WebhookEvent.ORDER_AMENDED, now
+    )
     return order
 
 
@@ -248,7 +251,7 @@ def order_withdraw(
             fields=["withdrawn_reason"],
             reason=reason,
         )
-        push(order, "order.withdrawn", now)
+        push(order, WebhookEvent.ORDER_WITHDRAWN, now)
     return order
 
 

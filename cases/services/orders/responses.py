@@ -21,6 +21,7 @@ from cases.services.victims import victim_milestone
 from cases.transitions import ITEM, ORDER
 from deadlines.choices import DeadlineKind
 from deadlines.services import Responsible, deadline_meet, deadline_start
+from liaison.choices import WebhookEvent
 from liaison.models import Jurisdiction, Platform
 from takedown.core.audit import atomic
 from takedown.core.errors import InvalidTransition, NotFound, ValidationFailed
@@ -293,7 +294,7 @@ def clarification_answer(
         response.save(update_fields=["answer", "answered_by", "answered_at"])
         resume_removal(order, now, prosecutor)
         move(order, "clarification_answered", actor=prosecutor, now=now, response=response.pk)
-        push(order, "order.clarification_answered", now, about=response.pk)
+        push(order, WebhookEvent.ORDER_CLARIFICATION_ANSWERED, now, about=response.pk)
     return response
 
 
@@ -320,7 +321,7 @@ def cannot_comply_resolve(
             return order_withdraw(order=order, prosecutor=prosecutor, reason=answer, now=now)
         move(order, "cannot_comply_maintained", actor=prosecutor, now=now, response=response.pk)
         resume_removal(order, now, prosecutor)
-        push(order, "order.cannot_comply_resolved", now, about=response.pk)
+        push(order, WebhookEvent.ORDER_CANNOT_COMPLY_RESOLVED, now, about=response.pk)
     return order
 
 
@@ -359,7 +360,7 @@ def objection_decide(
         )
         if resolution == ObjectionResolution.UPHELD:
             return order_withdraw(order=order, prosecutor=prosecutor, reason=answer, now=now)
-        push(order, "order.objection_decided", now, about=response.pk)
+        push(order, WebhookEvent.ORDER_OBJECTION_DECIDED, now, about=response.pk)
     return order
 
 
@@ -376,5 +377,5 @@ def order_unsuspend(
         order.suspended = False
         move(order, "unsuspended", actor=prosecutor, now=now, fields=["suspended"])
         resume_removal(order, now, prosecutor)
-        push(order, "order.unsuspended", now, about=int(now.timestamp()))
+        push(order, WebhookEvent.ORDER_UNSUSPENDED, now, about=int(now.timestamp()))
     return order

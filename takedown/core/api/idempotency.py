@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +24,15 @@ from .parsers import refuse_oversized
 # 1 to 255 printable ASCII characters, no spaces: the schema states the same pattern.
 KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
 KEY_SHAPE = re.compile(KEY_PATTERN)
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": KEY_PATTERN},
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Makes a retried POST return the first response instead of acting twice: "
+    "1 to 255 printable ASCII characters, no spaces.",
+)
 
 
 class IdempotencyKeyReused(ApplicationError):

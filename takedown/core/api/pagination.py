@@ -2,7 +2,7 @@
 after the last row of the page before; ``next`` is the URL of the following page."""
 
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import BasePagination, CursorPagination
+from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
@@ -32,7 +32,7 @@ class KeysetPagination(BasePagination):
             "type": "object",
             "required": ["next", "results"],
             "properties": {
-                "next": {"type": "string", "format": "uri", "nullable": True},
+                "next": {"type": ["string", "null"], "format": "uri"},
                 "results": schema,
             },
         }
@@ -49,7 +49,23 @@ class KeysetPagination(BasePagination):
         ]
 
 
-class NewestFirst(CursorPagination):
+class OpenApi31Links:
+    """DRF's page schema in OpenAPI 3.1 terms: 3.1 has no ``nullable``, null is a type."""
+
+    def get_paginated_response_schema(self, schema):
+        described = super().get_paginated_response_schema(schema)
+        for link in ("next", "previous"):
+            field = described["properties"][link]
+            if field.pop("nullable", False):
+                field["type"] = [field["type"], "null"]
+        return described
+
+
+class PageNumbers(OpenApi31Links, PageNumberPagination):
+    """The default for lists without an order of their own (the public keys)."""
+
+
+class NewestFirst(OpenApi31Links, CursorPagination):
     """DRF's cursor pagination, newest first by ``ordering`` (set per list), where a
     cursor that does not decode is the client's error (400 ``validation_failed``), not a
     missing page."""

@@ -5,6 +5,8 @@ from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
+from .deprecation import deprecation_of
+
 
 class ProblemSerializer(serializers.Serializer):
     """RFC 9457 problem document; ``code`` is stable, ``errors`` holds field errors."""
@@ -23,6 +25,9 @@ class ProblemSerializer(serializers.Serializer):
 
 
 class ProblemAutoSchema(AutoSchema):
+    def is_deprecated(self) -> bool:
+        return deprecation_of(self.view) is not None or super().is_deprecated()
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         for code in sorted(self._problem_codes()):

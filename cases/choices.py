@@ -106,6 +106,13 @@ class CannotComplyGround(models.TextChoices):
     INSUFFICIENT_INFORMATION = "insufficient_information", _("Insufficient information")
 
 
+class CannotComplyResolution(models.TextChoices):
+    """What the issuing authority makes of a cannot-comply report (``cannot_comply_resolve``)."""
+
+    MAINTAIN = "maintain", _("Maintain the order (the clock resumes)")
+    WITHDRAW = "withdraw", _("Withdraw the order")
+
+
 class ObjectionResolution(models.TextChoices):
     UPHELD = "upheld", _("Upheld: order withdrawn")
     REJECTED = "rejected", _("Rejected: order stands")

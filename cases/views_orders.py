@@ -28,7 +28,7 @@ from .access import (
     order_requests_for,
     orders_for,
 )
-from .choices import ObjectionResolution, OrderRequestStatus, ResponseKind
+from .choices import CannotComplyResolution, ObjectionResolution, OrderRequestStatus, ResponseKind
 from .figures import humanise_seconds, platform_compliance
 from .forms import AnswerForm, OrderAmendForm, OrderIssueForm, ReasonForm, VerifyForm
 from .models import Assessment, PlatformResponse, TakedownOrder
@@ -43,10 +43,7 @@ ANSWERABLE = (ResponseKind.CLARIFICATION, ResponseKind.CANNOT_COMPLY, ResponseKi
 
 def _decisions(response: PlatformResponse):
     return {
-        ResponseKind.CANNOT_COMPLY: [
-            ("maintain", _("Maintain the order (the clock resumes)")),
-            ("withdraw", _("Withdraw the order")),
-        ],
+        ResponseKind.CANNOT_COMPLY: CannotComplyResolution.choices,
         ResponseKind.OBJECTION: ObjectionResolution.choices,
     }.get(response.kind, ())
 
@@ -253,7 +250,7 @@ def response_answer(request, pk: int, response_pk: int):
             return orders.cannot_comply_resolve(
                 response=response,
                 prosecutor=request.user,
-                maintain=data["decision"] == "maintain",
+                maintain=data["decision"] == CannotComplyResolution.MAINTAIN,
                 answer=data["answer"],
             )
         return orders.objection_decide(

@@ -229,6 +229,12 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("api-webhook-deliveries",      "GET"):    (401,   403,  403,   403,  403,   403,   200,   200,   403),
     ("api-webhook-delivery",        "GET"):    (401,   403,  403,   403,  403,   403,   200,   404,   403),
     ("api-webhook-redeliver",       "POST"):   (401,   403,  403,   403,  403,   403,   409,   404,   403),  # still pending
+    # --- The sandbox's prosecutor: only on the caller's own sandbox orders (a real one is a 404) ---
+    ("api-sandbox-answer-clarification",  "POST"): (401,   403,  403,   403,  403,   403,   404,   404,   403),
+    ("api-sandbox-resolve-cannot-comply", "POST"): (401,   403,  403,   403,  403,   403,   404,   404,   403),
+    ("api-sandbox-decide-objection",      "POST"): (401,   403,  403,   403,  403,   403,   404,   404,   403),
+    ("api-sandbox-amend",                 "POST"): (401,   403,  403,   403,  403,   403,   404,   404,   403),
+    ("api-sandbox-withdraw",              "POST"): (401,   403,  403,   403,  403,   403,   404,   404,   403),
 }
 # fmt: on
 
@@ -303,6 +309,12 @@ KWARGS = {
             "api-order-cannot-comply",
             "api-order-clarifications",
             "api-order-objections",
+            # The real order: the sandbox endpoints must refuse it.
+            "api-sandbox-answer-clarification",
+            "api-sandbox-resolve-cannot-comply",
+            "api-sandbox-decide-objection",
+            "api-sandbox-amend",
+            "api-sandbox-withdraw",
         )
     },
 }

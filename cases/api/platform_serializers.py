@@ -5,8 +5,10 @@ from rest_framework import serializers
 
 from cases.choices import (
     CannotComplyGround,
+    CannotComplyResolution,
     ItemOutcome,
     ItemStatus,
+    ObjectionResolution,
     OrderKind,
     OrderStatus,
     ResponseKind,
@@ -214,3 +216,56 @@ class ObjectionInputSerializer(StrictInputSerializer):
 
 class SandboxOrderInputSerializer(StrictInputSerializer):
     items = serializers.IntegerField(min_value=1, max_value=20, default=2)
+
+
+# --- The sandbox prosecutor: what a platform has it do on its own sandbox orders ----------
+
+_CANNED = "Left out: a canned text."
+
+
+class SandboxAnswerInputSerializer(StrictInputSerializer):
+    answer = serializers.CharField(
+        max_length=5000, required=False, help_text=f"The answer to your question. {_CANNED}"
+    )
+
+
+class SandboxCannotComplyResolutionInputSerializer(StrictInputSerializer):
+    resolution = serializers.ChoiceField(
+        choices=CannotComplyResolution.choices,
+        help_text="`maintain`: the order stands and the clock resumes "
+        "(`order.cannot_comply_resolved`); `withdraw`: the order is withdrawn "
+        "(`order.withdrawn`).",
+    )
+    answer = serializers.CharField(
+        max_length=5000, required=False, help_text=f"The explanation to you. {_CANNED}"
+    )
+
+
+class SandboxObjectionDecisionInputSerializer(StrictInputSerializer):
+    resolution = serializers.ChoiceField(
+        choices=ObjectionResolution.choices,
+        help_text="`rejected`: the order stands; `suspended`: the clock stops until the "
+        "order is in force again (both `order.objection_decided`); `upheld`: the order is "
+        "withdrawn (`order.withdrawn`).",
+    )
+    answer = serializers.CharField(
+        max_length=5000, required=False, help_text=f"The reasons given to you. {_CANNED}"
+    )
+
+
+class SandboxAmendInputSerializer(StrictInputSerializer):
+    reasons = serializers.CharField(
+        max_length=10000, required=False, help_text="New reasons. Left out: unchanged."
+    )
+    note = serializers.CharField(
+        max_length=5000,
+        required=False,
+        help_text="A new note. Left out: unchanged if `reasons` is given, else a note "
+        "naming the new version.",
+    )
+
+
+class SandboxWithdrawInputSerializer(StrictInputSerializer):
+    reason = serializers.CharField(
+        max_length=5000, required=False, help_text=f"Why it is withdrawn. {_CANNED}"
+    )

@@ -19,8 +19,7 @@ from cases.models import PlatformResponse, TakedownOrder
 from cases.selectors import order_changed_at
 from cases.services import orders
 from liaison.api.authentication import ApiClient
-from liaison.api.permissions import IsPlatformClient
-from liaison.api.throttling import PlatformThrottle
+from liaison.api.permissions import PlatformView
 from takedown.core.api.idempotency import idempotent
 from takedown.core.api.inputs import has_offset
 from takedown.core.api.pagination import newest_first
@@ -83,11 +82,6 @@ def platform_orders(client: ApiClient):
     )
 
 
-class PlatformView:
-    permission_classes = [IsPlatformClient]
-    throttle_classes = [PlatformThrottle]
-
-
 class OrderList(PlatformView, generics.ListAPIView):
     """Your orders, newest first (cursor pagination)."""
 
@@ -122,8 +116,12 @@ class OrderAction(PlatformView, APIView):
             request, owner=client.owner_label, handler=lambda: self._act(request, client, pk)
         )
 
+    def orders_of(self, client):
+        """The orders this action may act on."""
+        return platform_orders(client)
+
     def _act(self, request, client, pk):
-        order = get_object_or_404(platform_orders(client), pk=pk)
+        order = get_object_or_404(self.orders_of(client), pk=pk)
         body = request.data  # parsed (and refused if malformed) even where it is not used
         data = {}
         if self.input_serializer is not None:
@@ -216,9 +214,11 @@ class Clarification(OrderAction):
         return super().post(request, pk)
 
     def perform(self, order, platform, data):
-        return orders.order_ask_clarification(
+        question = orders.order_ask_clarification(
             order=order, platform=platform, question=data["question"]
         )
+        orders.sandbox_answer_later(response=question)  # a sandbox order answers by itself
+        return question
 
 
 class Objection(OrderAction):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import platform_views, views
+from . import platform_views, sandbox_views, views
 
 urlpatterns = [
     path("reports/", views.ReportListCreate.as_view(), name="api-reports"),
@@ -47,5 +47,30 @@ urlpatterns = [
         "platform/sandbox/orders/",
         platform_views.SandboxOrders.as_view(),
         name="api-platform-sandbox",
+    ),
+    path(
+        "platform/sandbox/orders/<int:pk>/answer-clarification/",
+        sandbox_views.AnswerClarification.as_view(),
+        name="api-sandbox-answer-clarification",
+    ),
+    path(
+        "platform/sandbox/orders/<int:pk>/resolve-cannot-comply/",
+        sandbox_views.ResolveCannotComply.as_view(),
+        name="api-sandbox-resolve-cannot-comply",
+    ),
+    path(
+        "platform/sandbox/orders/<int:pk>/decide-objection/",
+        sandbox_views.DecideObjection.as_view(),
+        name="api-sandbox-decide-objection",
+    ),
+    path(
+        "platform/sandbox/orders/<int:pk>/amend/",
+        sandbox_views.Amend.as_view(),
+        name="api-sandbox-amend",
+    ),
+    path(
+        "platform/sandbox/orders/<int:pk>/withdraw/",
+        sandbox_views.Withdraw.as_view(),
+        name="api-sandbox-withdraw",
     ),
 ]

@@ -1,6 +1,7 @@
 from rest_framework.permissions import BasePermission
 
 from .authentication import ApiClient
+from .throttling import PlatformThrottle
 
 
 class IsPlatformClient(BasePermission):
@@ -17,3 +18,10 @@ class IsIntakeClient(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return isinstance(request.user, ApiClient)
+
+
+class PlatformView:
+    """Base of every view for a platform's key: only platforms, each throttled on its own."""
+
+    permission_classes = [IsPlatformClient]
+    throttle_classes = [PlatformThrottle]

@@ -21,14 +21,11 @@ from takedown.core.api.parsers import StrictJSONParser
 from takedown.core.filtersets import StrictFilterSet
 
 from .authentication import ApiClient
-from .permissions import IsPlatformClient
+from .permissions import PlatformView
 from .serializers import DeliverySerializer, WebhookInputSerializer, WebhookSerializer
-from .throttling import PlatformThrottle
 
 
-class PlatformView:
-    permission_classes = [IsPlatformClient]
-    throttle_classes = [PlatformThrottle]
+class WebhookView(PlatformView):
     parser_classes = [StrictJSONParser]
 
     def initial(self, request, *args, **kwargs):
@@ -37,7 +34,7 @@ class PlatformView:
         request.data  # noqa: B018
 
 
-class Webhook(PlatformView, APIView):
+class Webhook(WebhookView, APIView):
     @extend_schema(responses=WebhookSerializer, summary="Your webhook as it is set")
     def get(self, request):
         return Response(WebhookSerializer.of(request.user.platform))
@@ -63,7 +60,7 @@ class Webhook(PlatformView, APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class WebhookSecretRotation(PlatformView, APIView):
+class WebhookSecretRotation(WebhookView, APIView):
     @extend_schema(
         request=None,
         responses=WebhookSerializer,
@@ -77,7 +74,7 @@ class WebhookSecretRotation(PlatformView, APIView):
         return Response(WebhookSerializer.of(client.platform, secret=secret))
 
 
-class WebhookTest(PlatformView, APIView):
+class WebhookTest(WebhookView, APIView):
     @extend_schema(
         request=None,
         responses={202: DeliverySerializer},
@@ -113,7 +110,7 @@ class DeliveryFilter(StrictFilterSet):
         fields = ["status", "type"]
 
 
-class DeliveryList(PlatformView, generics.ListAPIView):
+class DeliveryList(WebhookView, generics.ListAPIView):
     """Every event sent (or being sent) to your webhook, newest first, with each attempt."""
 
     serializer_class = DeliverySerializer
@@ -126,7 +123,7 @@ class DeliveryList(PlatformView, generics.ListAPIView):
         return deliveries(self.request.user)
 
 
-class DeliveryDetail(PlatformView, generics.RetrieveAPIView):
+class DeliveryDetail(WebhookView, generics.RetrieveAPIView):
     serializer_class = DeliverySerializer
 
     def get_queryset(self):
@@ -135,7 +132,7 @@ class DeliveryDetail(PlatformView, generics.RetrieveAPIView):
         return deliveries(self.request.user)
 
 
-class Redeliver(PlatformView, APIView):
+class Redeliver(WebhookView, APIView):
     @extend_schema(
         request=None,
         responses={

@@ -257,6 +257,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Seconds between deadline sweeps; the e2e test shortens it.
 DEADLINE_SWEEP_SECONDS = env.float("DEADLINE_SWEEP_SECONDS", default=60.0)
 NOTIFICATION_SCAN_SECONDS = env.float("NOTIFICATION_SCAN_SECONDS", default=60.0)
+# A platform's question on a sandbox order is answered by itself after this long.
+SANDBOX_ANSWER_DELAY_SECONDS = env.float("SANDBOX_ANSWER_DELAY_SECONDS", default=30.0)
 # After the due time, the next roster level is told after each further interval.
 ESCALATION_INTERVAL_MINUTES = env.int("ESCALATION_INTERVAL_MINUTES", default=240)
 # Outbox delivery: attempts before a message becomes a dead letter; first retry delay.
@@ -357,6 +359,9 @@ SPECTACULAR_SETTINGS = {
         "ImportStatusEnum": "cases.choices.ImportStatus",
         "DeadlineStateEnum": "deadlines.choices.DeadlineState",
         "WebhookEventEnum": "liaison.choices.WebhookEvent",
+        # Two choice sets share the field name ``resolution``; the objections' keeps its name.
+        "ResolutionEnum": "cases.choices.ObjectionResolution",
+        "CannotComplyResolutionEnum": "cases.choices.CannotComplyResolution",
     },
 }
 

@@ -27,11 +27,23 @@ from .responses import (
     order_report_removals,
     order_unsuspend,
 )
-from .sandbox import SANDBOX_CODE, sandbox_order_create
+from .sandbox import (
+    SANDBOX_CODE,
+    SANDBOX_PROSECUTOR,
+    sandbox_answer_later,
+    sandbox_cannot_comply_resolve,
+    sandbox_clarification_answer,
+    sandbox_clarification_auto_answer,
+    sandbox_objection_decide,
+    sandbox_order_amend,
+    sandbox_order_create,
+    sandbox_order_withdraw,
+)
 from .verification import item_verify_removal
 
 __all__ = [
     "SANDBOX_CODE",
+    "SANDBOX_PROSECUTOR",
     "OrderFields",
     "RemovalInput",
     "cannot_comply_resolve",
@@ -51,5 +63,12 @@ __all__ = [
     "order_unsuspend",
     "order_withdraw",
     "removal_due",
+    "sandbox_answer_later",
+    "sandbox_cannot_comply_resolve",
+    "sandbox_clarification_answer",
+    "sandbox_clarification_auto_answer",
+    "sandbox_objection_decide",
+    "sandbox_order_amend",
     "sandbox_order_create",
+    "sandbox_order_withdraw",
 ]

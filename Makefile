@@ -9,7 +9,7 @@ PIP    := $(BIN)/python -m pip
 # The exact versions the suite passed with, so a fresh install next year gets them.
 CONSTRAINTS := -c constraints.txt
 
-.PHONY: run test lint install install-dev migrate seed bench clean
+.PHONY: run test lint install install-dev migrate seed bench clean client client-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,15 @@ lint: install-dev
 
 bench: install-dev
 	$(BIN)/python -m bench
+
+# The typed Python client for platforms (clients/python/), generated from the OpenAPI
+# document the app serves; byte-identical for the same document (clients/generate.py).
+# client-check fails when the committed client is stale (tests/clients/ checks it too).
+client: install-dev
+	$(BIN)/python clients/generate.py
+
+client-check: install-dev
+	$(BIN)/python clients/generate.py --check
 
 clean:
 	rm -rf $(VENV) var staticfiles

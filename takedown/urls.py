@@ -10,6 +10,7 @@ from takedown.core import views_accounts, views_auth
 
 api_v1 = [
     path("", include("liaison.api.urls")),
+    path("", include("deadlines.api.urls")),
     path("", include("cases.api.urls")),
 ]
 

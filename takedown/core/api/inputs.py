@@ -48,9 +48,9 @@ def _name(kinds: tuple[type, ...]) -> str:
     return str(names[kinds[0]])
 
 
+# Base of every request body the API reads. (A comment: the schema would take a
+# docstring as the description of every request component.)
 class StrictInputSerializer(serializers.Serializer):
-    """Base of every request body the API reads."""
-
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         STRICT[cls.__name__.removesuffix("Serializer")] = cls

@@ -9,19 +9,19 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from deadlines.access import deliveries_for_platform
-from deadlines.choices import NotificationStatus
-from deadlines.models import Notification
-from deadlines.outbox import notification_redeliver, platform_webhook_test
 from liaison import services
+from liaison.api.authentication import ApiClient
+from liaison.api.permissions import PlatformView
 from liaison.choices import WebhookEvent
 from takedown.core.api.idempotency import IDEMPOTENCY_HEADER, idempotent
 from takedown.core.api.pagination import newest_first
 from takedown.core.api.parsers import StrictJSONParser
 from takedown.core.filtersets import StrictFilterSet
 
-from .authentication import ApiClient
-from .permissions import PlatformView
+from ..access import deliveries_for_platform
+from ..choices import NotificationStatus
+from ..models import Notification
+from ..outbox import notification_redeliver, platform_webhook_test
 from .serializers import DeliverySerializer, WebhookInputSerializer, WebhookSerializer
 
 

@@ -41,8 +41,8 @@ class SignedUrlSerializer(serializers.Serializer):
 
 
 class SignedPayloadSerializer(serializers.Serializer):
-    """The order document exactly as signed (cases/services/orders/common.py:
-    order_document); verify the signature over its canonical JSON."""
+    """The order document exactly as signed; verify the signature over its canonical
+    JSON (sorted keys, no spaces, UTF-8), as the integration guide shows."""
 
     format = serializers.ChoiceField(choices=["takedown-removal-order"])
     format_version = serializers.IntegerField()
@@ -65,11 +65,12 @@ class SignedPayloadSerializer(serializers.Serializer):
 
 
 class SignatureSerializer(serializers.Serializer):
-    algorithm = serializers.CharField(default="Ed25519")
+    algorithm = serializers.CharField(default="Ed25519", read_only=True)
     key_id = serializers.CharField()
     value = serializers.CharField(help_text="base64url Ed25519 signature over the canonical form")
     canonicalisation = serializers.CharField(
-        default="signed_payload as JSON: keys sorted, separators ',' and ':', no whitespace, UTF-8"
+        default="signed_payload as JSON: keys sorted, separators ',' and ':', no whitespace, UTF-8",
+        read_only=True,
     )
 
 
@@ -104,7 +105,9 @@ class PlatformOrderSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=OrderKind.choices)
     issuing_authority = serializers.CharField(source="issuing_authority.name")
     issuing_state = serializers.CharField(source="issuing_authority.jurisdiction_id")
-    supersedes = serializers.CharField(source="supersedes.reference", default=None, allow_null=True)
+    supersedes = serializers.CharField(
+        source="supersedes.reference", default=None, allow_null=True, read_only=True
+    )
     items = serializers.SerializerMethodField()
     signature = serializers.SerializerMethodField()
     clarifications = serializers.SerializerMethodField()
@@ -150,6 +153,7 @@ class PlatformOrderSerializer(serializers.ModelSerializer):
             "cannot_comply",
             "deadlines",
         ]
+        read_only_fields = fields  # an answer, never a body: the schema marks all sent
 
     @extend_schema_field(OrderItemSerializer(many=True))
     def get_items(self, order):

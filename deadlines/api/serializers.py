@@ -83,6 +83,7 @@ class DeliverySerializer(serializers.ModelSerializer):
             "payload",
             "attempt_log",
         ]
+        read_only_fields = fields  # an answer, never a body: the schema marks all sent
 
     def get_webhook_id(self, notification) -> str:
         return message_id(notification)

@@ -5,6 +5,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .forms import style_widgets
 from .models import AuditEvent
@@ -38,6 +40,7 @@ CATEGORIES = {
 }
 
 
+@extend_schema_field(OpenApiTypes.INT)  # the schema would otherwise say "number"
 class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 

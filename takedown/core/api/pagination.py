@@ -56,6 +56,7 @@ class OpenApi31Links:
         described = super().get_paginated_response_schema(schema)
         for link in ("next", "previous"):
             field = described["properties"][link]
+            field.pop("example", None)  # DRF's, of a site that is not this one
             if field.pop("nullable", False):
                 field["type"] = [field["type"], "null"]
         return described

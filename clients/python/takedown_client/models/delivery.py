@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 
 from ..models.delivery_status_enum import DeliveryStatusEnum
 from ..models.webhook_event_enum import WebhookEventEnum
-from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.delivery_attempt import DeliveryAttempt
@@ -32,31 +31,31 @@ class Delivery:
             * `order.objection_decided` - Your objection was rejected, or the order suspended
             * `order.unsuspended` - A suspended order is in force again
             * `webhook.test` - A test event you asked for
-        created_at (datetime.datetime):
-        redeliverable (bool): Whether `redeliver` may send it again now (it is delivered or dead).
-        attempt_log (list[DeliveryAttempt]):
-        status (DeliveryStatusEnum | Unset): * `pending` - Pending
+        status (DeliveryStatusEnum): * `pending` - Pending
             * `delivered` - Delivered
             * `dead` - Dead letter
-        attempts (int | Unset):
-        next_attempt_at (datetime.datetime | None | Unset):
-        delivered_at (datetime.datetime | None | Unset):
-        last_error (str | Unset):
-        payload (Any | Unset):
+        attempts (int):
+        created_at (datetime.datetime):
+        next_attempt_at (datetime.datetime | None):
+        delivered_at (datetime.datetime | None):
+        last_error (str):
+        redeliverable (bool): Whether `redeliver` may send it again now (it is delivered or dead).
+        payload (Any):
+        attempt_log (list[DeliveryAttempt]):
     """
 
     id: int
     webhook_id: str
     type_: WebhookEventEnum
+    status: DeliveryStatusEnum
+    attempts: int
     created_at: datetime.datetime
+    next_attempt_at: datetime.datetime | None
+    delivered_at: datetime.datetime | None
+    last_error: str
     redeliverable: bool
+    payload: Any
     attempt_log: list[DeliveryAttempt]
-    status: DeliveryStatusEnum | Unset = UNSET
-    attempts: int | Unset = UNSET
-    next_attempt_at: datetime.datetime | None | Unset = UNSET
-    delivered_at: datetime.datetime | None | Unset = UNSET
-    last_error: str | Unset = UNSET
-    payload: Any | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,40 +65,34 @@ class Delivery:
 
         type_ = self.type_.value
 
-        created_at = self.created_at.isoformat()
-
-        redeliverable = self.redeliverable
-
-        attempt_log = []
-        for attempt_log_item_data in self.attempt_log:
-            attempt_log_item = attempt_log_item_data.to_dict()
-            attempt_log.append(attempt_log_item)
-
-        status: str | Unset = UNSET
-        if not isinstance(self.status, Unset):
-            status = self.status.value
+        status = self.status.value
 
         attempts = self.attempts
 
-        next_attempt_at: None | str | Unset
-        if isinstance(self.next_attempt_at, Unset):
-            next_attempt_at = UNSET
-        elif isinstance(self.next_attempt_at, datetime.datetime):
+        created_at = self.created_at.isoformat()
+
+        next_attempt_at: None | str
+        if isinstance(self.next_attempt_at, datetime.datetime):
             next_attempt_at = self.next_attempt_at.isoformat()
         else:
             next_attempt_at = self.next_attempt_at
 
-        delivered_at: None | str | Unset
-        if isinstance(self.delivered_at, Unset):
-            delivered_at = UNSET
-        elif isinstance(self.delivered_at, datetime.datetime):
+        delivered_at: None | str
+        if isinstance(self.delivered_at, datetime.datetime):
             delivered_at = self.delivered_at.isoformat()
         else:
             delivered_at = self.delivered_at
 
         last_error = self.last_error
 
+        redeliverable = self.redeliverable
+
         payload = self.payload
+
+        attempt_log = []
+        for attempt_log_item_data in self.attempt_log:
+            attempt_log_item = attempt_log_item_data.to_dict()
+            attempt_log.append(attempt_log_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -108,23 +101,17 @@ class Delivery:
                 "id": id,
                 "webhook_id": webhook_id,
                 "type": type_,
+                "status": status,
+                "attempts": attempts,
                 "created_at": created_at,
+                "next_attempt_at": next_attempt_at,
+                "delivered_at": delivered_at,
+                "last_error": last_error,
                 "redeliverable": redeliverable,
+                "payload": payload,
                 "attempt_log": attempt_log,
             }
         )
-        if status is not UNSET:
-            field_dict["status"] = status
-        if attempts is not UNSET:
-            field_dict["attempts"] = attempts
-        if next_attempt_at is not UNSET:
-            field_dict["next_attempt_at"] = next_attempt_at
-        if delivered_at is not UNSET:
-            field_dict["delivered_at"] = delivered_at
-        if last_error is not UNSET:
-            field_dict["last_error"] = last_error
-        if payload is not UNSET:
-            field_dict["payload"] = payload
 
         return field_dict
 
@@ -139,30 +126,14 @@ class Delivery:
 
         type_ = WebhookEventEnum(d.pop("type"))
 
+        status = DeliveryStatusEnum(d.pop("status"))
+
+        attempts = d.pop("attempts")
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
-        redeliverable = d.pop("redeliverable")
-
-        attempt_log = []
-        _attempt_log = d.pop("attempt_log")
-        for attempt_log_item_data in _attempt_log:
-            attempt_log_item = DeliveryAttempt.from_dict(attempt_log_item_data)
-
-            attempt_log.append(attempt_log_item)
-
-        _status = d.pop("status", UNSET)
-        status: DeliveryStatusEnum | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = DeliveryStatusEnum(_status)
-
-        attempts = d.pop("attempts", UNSET)
-
-        def _parse_next_attempt_at(data: object) -> datetime.datetime | None | Unset:
+        def _parse_next_attempt_at(data: object) -> datetime.datetime | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
@@ -172,14 +143,12 @@ class Delivery:
                 return next_attempt_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast(datetime.datetime | None, data)
 
-        next_attempt_at = _parse_next_attempt_at(d.pop("next_attempt_at", UNSET))
+        next_attempt_at = _parse_next_attempt_at(d.pop("next_attempt_at"))
 
-        def _parse_delivered_at(data: object) -> datetime.datetime | None | Unset:
+        def _parse_delivered_at(data: object) -> datetime.datetime | None:
             if data is None:
-                return data
-            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, str):
@@ -189,27 +158,36 @@ class Delivery:
                 return delivered_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast(datetime.datetime | None, data)
 
-        delivered_at = _parse_delivered_at(d.pop("delivered_at", UNSET))
+        delivered_at = _parse_delivered_at(d.pop("delivered_at"))
 
-        last_error = d.pop("last_error", UNSET)
+        last_error = d.pop("last_error")
 
-        payload = d.pop("payload", UNSET)
+        redeliverable = d.pop("redeliverable")
+
+        payload = d.pop("payload")
+
+        attempt_log = []
+        _attempt_log = d.pop("attempt_log")
+        for attempt_log_item_data in _attempt_log:
+            attempt_log_item = DeliveryAttempt.from_dict(attempt_log_item_data)
+
+            attempt_log.append(attempt_log_item)
 
         delivery = cls(
             id=id,
             webhook_id=webhook_id,
             type_=type_,
-            created_at=created_at,
-            redeliverable=redeliverable,
-            attempt_log=attempt_log,
             status=status,
             attempts=attempts,
+            created_at=created_at,
             next_attempt_at=next_attempt_at,
             delivered_at=delivered_at,
             last_error=last_error,
+            redeliverable=redeliverable,
             payload=payload,
+            attempt_log=attempt_log,
         )
 
         delivery.additional_properties = d

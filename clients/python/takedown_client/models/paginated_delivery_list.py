@@ -20,8 +20,8 @@ class PaginatedDeliveryList:
     """
     Attributes:
         results (list[Delivery]):
-        next_ (None | str | Unset):  Example: http://api.example.org/accounts/?cursor=cD00ODY%3D".
-        previous (None | str | Unset):  Example: http://api.example.org/accounts/?cursor=cj0xJnA9NDg3.
+        next_ (None | str | Unset):
+        previous (None | str | Unset):
     """
 
     results: list[Delivery]

@@ -21,8 +21,8 @@ class PaginatedPublicKeyList:
     Attributes:
         count (int):  Example: 123.
         results (list[PublicKey]):
-        next_ (None | str | Unset):  Example: http://api.example.org/accounts/?page=4.
-        previous (None | str | Unset):  Example: http://api.example.org/accounts/?page=2.
+        next_ (None | str | Unset):
+        previous (None | str | Unset):
     """
 
     count: int

@@ -9,7 +9,6 @@ from attrs import field as _attrs_field
 
 from ..models.order_kind_enum import OrderKindEnum
 from ..models.order_status_enum import OrderStatusEnum
-from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.deadline import Deadline
@@ -28,6 +27,7 @@ class PlatformOrder:
     Attributes:
         id (int):
         reference (str):
+        version (int):
         kind (OrderKindEnum): * `order` - Removal order
             * `notice` - Notice
         status (OrderStatusEnum): * `issued` - Issued
@@ -36,46 +36,52 @@ class PlatformOrder:
             * `cannot_comply` - Cannot comply
             * `withdrawn` - Withdrawn
             * `superseded` - Superseded
+        suspended (bool):
         sandbox (bool):
         issuing_state (str):
         issuing_authority (str):
         issued_at (datetime.datetime):
         removal_due_at (datetime.datetime):
+        acknowledged_at (datetime.datetime | None):
+        completed_at (datetime.datetime | None):
         changed_at (datetime.datetime): When the order, an answer of yours or an answer to you last changed: the changes
             feed's clock (`?updated_since=`).
+        supersedes (None | str):
         legal_basis (str):
         reasons (str):
         contact_point (str):
+        preservation_instruction (str):
+        note (str):
         items (list[OrderItem]):
-        signed_payload (SignedPayload): The order document exactly as signed (cases/services/orders/common.py:
-            order_document); verify the signature over its canonical JSON.
+        signed_payload (SignedPayload): The order document exactly as signed; verify the signature over its canonical
+            JSON (sorted keys, no spaces, UTF-8), as the integration guide shows.
         signature (Signature):
         clarifications (list[ThreadEntry]):
         objections (list[ThreadEntry]):
         cannot_comply (list[ThreadEntry]):
         deadlines (list[Deadline]):
-        version (int | Unset):
-        suspended (bool | Unset):
-        acknowledged_at (datetime.datetime | None | Unset):
-        completed_at (datetime.datetime | None | Unset):
-        supersedes (None | str | Unset):
-        preservation_instruction (str | Unset):
-        note (str | Unset):
     """
 
     id: int
     reference: str
+    version: int
     kind: OrderKindEnum
     status: OrderStatusEnum
+    suspended: bool
     sandbox: bool
     issuing_state: str
     issuing_authority: str
     issued_at: datetime.datetime
     removal_due_at: datetime.datetime
+    acknowledged_at: datetime.datetime | None
+    completed_at: datetime.datetime | None
     changed_at: datetime.datetime
+    supersedes: None | str
     legal_basis: str
     reasons: str
     contact_point: str
+    preservation_instruction: str
+    note: str
     items: list[OrderItem]
     signed_payload: SignedPayload
     signature: Signature
@@ -83,13 +89,6 @@ class PlatformOrder:
     objections: list[ThreadEntry]
     cannot_comply: list[ThreadEntry]
     deadlines: list[Deadline]
-    version: int | Unset = UNSET
-    suspended: bool | Unset = UNSET
-    acknowledged_at: datetime.datetime | None | Unset = UNSET
-    completed_at: datetime.datetime | None | Unset = UNSET
-    supersedes: None | str | Unset = UNSET
-    preservation_instruction: str | Unset = UNSET
-    note: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -97,9 +96,13 @@ class PlatformOrder:
 
         reference = self.reference
 
+        version = self.version
+
         kind = self.kind.value
 
         status = self.status.value
+
+        suspended = self.suspended
 
         sandbox = self.sandbox
 
@@ -111,13 +114,32 @@ class PlatformOrder:
 
         removal_due_at = self.removal_due_at.isoformat()
 
+        acknowledged_at: None | str
+        if isinstance(self.acknowledged_at, datetime.datetime):
+            acknowledged_at = self.acknowledged_at.isoformat()
+        else:
+            acknowledged_at = self.acknowledged_at
+
+        completed_at: None | str
+        if isinstance(self.completed_at, datetime.datetime):
+            completed_at = self.completed_at.isoformat()
+        else:
+            completed_at = self.completed_at
+
         changed_at = self.changed_at.isoformat()
+
+        supersedes: None | str
+        supersedes = self.supersedes
 
         legal_basis = self.legal_basis
 
         reasons = self.reasons
 
         contact_point = self.contact_point
+
+        preservation_instruction = self.preservation_instruction
+
+        note = self.note
 
         items = []
         for items_item_data in self.items:
@@ -148,53 +170,30 @@ class PlatformOrder:
             deadlines_item = deadlines_item_data.to_dict()
             deadlines.append(deadlines_item)
 
-        version = self.version
-
-        suspended = self.suspended
-
-        acknowledged_at: None | str | Unset
-        if isinstance(self.acknowledged_at, Unset):
-            acknowledged_at = UNSET
-        elif isinstance(self.acknowledged_at, datetime.datetime):
-            acknowledged_at = self.acknowledged_at.isoformat()
-        else:
-            acknowledged_at = self.acknowledged_at
-
-        completed_at: None | str | Unset
-        if isinstance(self.completed_at, Unset):
-            completed_at = UNSET
-        elif isinstance(self.completed_at, datetime.datetime):
-            completed_at = self.completed_at.isoformat()
-        else:
-            completed_at = self.completed_at
-
-        supersedes: None | str | Unset
-        if isinstance(self.supersedes, Unset):
-            supersedes = UNSET
-        else:
-            supersedes = self.supersedes
-
-        preservation_instruction = self.preservation_instruction
-
-        note = self.note
-
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
                 "reference": reference,
+                "version": version,
                 "kind": kind,
                 "status": status,
+                "suspended": suspended,
                 "sandbox": sandbox,
                 "issuing_state": issuing_state,
                 "issuing_authority": issuing_authority,
                 "issued_at": issued_at,
                 "removal_due_at": removal_due_at,
+                "acknowledged_at": acknowledged_at,
+                "completed_at": completed_at,
                 "changed_at": changed_at,
+                "supersedes": supersedes,
                 "legal_basis": legal_basis,
                 "reasons": reasons,
                 "contact_point": contact_point,
+                "preservation_instruction": preservation_instruction,
+                "note": note,
                 "items": items,
                 "signed_payload": signed_payload,
                 "signature": signature,
@@ -204,20 +203,6 @@ class PlatformOrder:
                 "deadlines": deadlines,
             }
         )
-        if version is not UNSET:
-            field_dict["version"] = version
-        if suspended is not UNSET:
-            field_dict["suspended"] = suspended
-        if acknowledged_at is not UNSET:
-            field_dict["acknowledged_at"] = acknowledged_at
-        if completed_at is not UNSET:
-            field_dict["completed_at"] = completed_at
-        if supersedes is not UNSET:
-            field_dict["supersedes"] = supersedes
-        if preservation_instruction is not UNSET:
-            field_dict["preservation_instruction"] = preservation_instruction
-        if note is not UNSET:
-            field_dict["note"] = note
 
         return field_dict
 
@@ -234,9 +219,13 @@ class PlatformOrder:
 
         reference = d.pop("reference")
 
+        version = d.pop("version")
+
         kind = OrderKindEnum(d.pop("kind"))
 
         status = OrderStatusEnum(d.pop("status"))
+
+        suspended = d.pop("suspended")
 
         sandbox = d.pop("sandbox")
 
@@ -248,13 +237,54 @@ class PlatformOrder:
 
         removal_due_at = datetime.datetime.fromisoformat(d.pop("removal_due_at"))
 
+        def _parse_acknowledged_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                acknowledged_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return acknowledged_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        acknowledged_at = _parse_acknowledged_at(d.pop("acknowledged_at"))
+
+        def _parse_completed_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                completed_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return completed_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        completed_at = _parse_completed_at(d.pop("completed_at"))
+
         changed_at = datetime.datetime.fromisoformat(d.pop("changed_at"))
+
+        def _parse_supersedes(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        supersedes = _parse_supersedes(d.pop("supersedes"))
 
         legal_basis = d.pop("legal_basis")
 
         reasons = d.pop("reasons")
 
         contact_point = d.pop("contact_point")
+
+        preservation_instruction = d.pop("preservation_instruction")
+
+        note = d.pop("note")
 
         items = []
         _items = d.pop("items")
@@ -295,71 +325,27 @@ class PlatformOrder:
 
             deadlines.append(deadlines_item)
 
-        version = d.pop("version", UNSET)
-
-        suspended = d.pop("suspended", UNSET)
-
-        def _parse_acknowledged_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                acknowledged_at_type_0 = datetime.datetime.fromisoformat(data)
-
-                return acknowledged_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        acknowledged_at = _parse_acknowledged_at(d.pop("acknowledged_at", UNSET))
-
-        def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                completed_at_type_0 = datetime.datetime.fromisoformat(data)
-
-                return completed_at_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        completed_at = _parse_completed_at(d.pop("completed_at", UNSET))
-
-        def _parse_supersedes(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        supersedes = _parse_supersedes(d.pop("supersedes", UNSET))
-
-        preservation_instruction = d.pop("preservation_instruction", UNSET)
-
-        note = d.pop("note", UNSET)
-
         platform_order = cls(
             id=id,
             reference=reference,
+            version=version,
             kind=kind,
             status=status,
+            suspended=suspended,
             sandbox=sandbox,
             issuing_state=issuing_state,
             issuing_authority=issuing_authority,
             issued_at=issued_at,
             removal_due_at=removal_due_at,
+            acknowledged_at=acknowledged_at,
+            completed_at=completed_at,
             changed_at=changed_at,
+            supersedes=supersedes,
             legal_basis=legal_basis,
             reasons=reasons,
             contact_point=contact_point,
+            preservation_instruction=preservation_instruction,
+            note=note,
             items=items,
             signed_payload=signed_payload,
             signature=signature,
@@ -367,13 +353,6 @@ class PlatformOrder:
             objections=objections,
             cannot_comply=cannot_comply,
             deadlines=deadlines,
-            version=version,
-            suspended=suspended,
-            acknowledged_at=acknowledged_at,
-            completed_at=completed_at,
-            supersedes=supersedes,
-            preservation_instruction=preservation_instruction,
-            note=note,
         )
 
         platform_order.additional_properties = d

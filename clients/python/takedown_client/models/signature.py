@@ -6,8 +6,6 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="Signature")
 
 
@@ -15,25 +13,25 @@ T = TypeVar("T", bound="Signature")
 class Signature:
     """
     Attributes:
+        algorithm (str):  Default: 'Ed25519'.
         key_id (str):
         value (str): base64url Ed25519 signature over the canonical form
-        algorithm (str | Unset):  Default: 'Ed25519'.
-        canonicalisation (str | Unset):  Default: "signed_payload as JSON: keys sorted, separators ',' and ':', no
-            whitespace, UTF-8".
+        canonicalisation (str):  Default: "signed_payload as JSON: keys sorted, separators ',' and ':', no whitespace,
+            UTF-8".
     """
 
     key_id: str
     value: str
-    algorithm: str | Unset = "Ed25519"
-    canonicalisation: str | Unset = "signed_payload as JSON: keys sorted, separators ',' and ':', no whitespace, UTF-8"
+    algorithm: str = "Ed25519"
+    canonicalisation: str = "signed_payload as JSON: keys sorted, separators ',' and ':', no whitespace, UTF-8"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        algorithm = self.algorithm
+
         key_id = self.key_id
 
         value = self.value
-
-        algorithm = self.algorithm
 
         canonicalisation = self.canonicalisation
 
@@ -41,32 +39,30 @@ class Signature:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "algorithm": algorithm,
                 "key_id": key_id,
                 "value": value,
+                "canonicalisation": canonicalisation,
             }
         )
-        if algorithm is not UNSET:
-            field_dict["algorithm"] = algorithm
-        if canonicalisation is not UNSET:
-            field_dict["canonicalisation"] = canonicalisation
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        algorithm = d.pop("algorithm")
+
         key_id = d.pop("key_id")
 
         value = d.pop("value")
 
-        algorithm = d.pop("algorithm", UNSET)
-
-        canonicalisation = d.pop("canonicalisation", UNSET)
+        canonicalisation = d.pop("canonicalisation")
 
         signature = cls(
+            algorithm=algorithm,
             key_id=key_id,
             value=value,
-            algorithm=algorithm,
             canonicalisation=canonicalisation,
         )
 

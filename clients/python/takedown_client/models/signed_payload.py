@@ -21,8 +21,8 @@ T = TypeVar("T", bound="SignedPayload")
 
 @_attrs_define
 class SignedPayload:
-    """The order document exactly as signed (cases/services/orders/common.py:
-    order_document); verify the signature over its canonical JSON.
+    """The order document exactly as signed; verify the signature over its canonical
+    JSON (sorted keys, no spaces, UTF-8), as the integration guide shows.
 
         Attributes:
             format_ (FormatEnum): * `takedown-removal-order` - takedown-removal-order

@@ -13,7 +13,7 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    authority: float | Unset = UNSET,
+    authority: int | Unset = UNSET,
     page: int | Unset = UNSET,
     purpose: V1KeysListPurpose | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -79,7 +79,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    authority: float | Unset = UNSET,
+    authority: int | Unset = UNSET,
     page: int | Unset = UNSET,
     purpose: V1KeysListPurpose | Unset = UNSET,
 ) -> Response[PaginatedPublicKeyList | Problem]:
@@ -87,7 +87,7 @@ def sync_detailed(
     Public: a public key is meant to be published.
 
     Args:
-        authority (float | Unset):
+        authority (int | Unset):
         page (int | Unset):
         purpose (V1KeysListPurpose | Unset):
 
@@ -115,7 +115,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    authority: float | Unset = UNSET,
+    authority: int | Unset = UNSET,
     page: int | Unset = UNSET,
     purpose: V1KeysListPurpose | Unset = UNSET,
 ) -> PaginatedPublicKeyList | Problem | None:
@@ -123,7 +123,7 @@ def sync(
     Public: a public key is meant to be published.
 
     Args:
-        authority (float | Unset):
+        authority (int | Unset):
         page (int | Unset):
         purpose (V1KeysListPurpose | Unset):
 
@@ -146,7 +146,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    authority: float | Unset = UNSET,
+    authority: int | Unset = UNSET,
     page: int | Unset = UNSET,
     purpose: V1KeysListPurpose | Unset = UNSET,
 ) -> Response[PaginatedPublicKeyList | Problem]:
@@ -154,7 +154,7 @@ async def asyncio_detailed(
     Public: a public key is meant to be published.
 
     Args:
-        authority (float | Unset):
+        authority (int | Unset):
         page (int | Unset):
         purpose (V1KeysListPurpose | Unset):
 
@@ -180,7 +180,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    authority: float | Unset = UNSET,
+    authority: int | Unset = UNSET,
     page: int | Unset = UNSET,
     purpose: V1KeysListPurpose | Unset = UNSET,
 ) -> PaginatedPublicKeyList | Problem | None:
@@ -188,7 +188,7 @@ async def asyncio(
     Public: a public key is meant to be published.
 
     Args:
-        authority (float | Unset):
+        authority (int | Unset):
         page (int | Unset):
         purpose (V1KeysListPurpose | Unset):
 

@@ -235,6 +235,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("api-sandbox-decide-objection",      "POST"): (401,   403,  403,   403,  403,   403,   404,   404,   403),
     ("api-sandbox-amend",                 "POST"): (401,   403,  403,   403,  403,   403,   404,   404,   403),
     ("api-sandbox-withdraw",              "POST"): (401,   403,  403,   403,  403,   403,   404,   404,   403),
+    ("api-sandbox-unsuspend",             "POST"): (401,   403,  403,   403,  403,   403,   404,   404,   403),
 }
 # fmt: on
 
@@ -315,6 +316,7 @@ KWARGS = {
             "api-sandbox-decide-objection",
             "api-sandbox-amend",
             "api-sandbox-withdraw",
+            "api-sandbox-unsuspend",
         )
     },
 }

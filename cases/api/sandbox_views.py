@@ -133,3 +133,17 @@ class Withdraw(SandboxOrderAction):
         return orders.sandbox_order_withdraw(
             order=order, platform=platform, reason=data.get("reason")
         )
+
+
+class Unsuspend(SandboxOrderAction):
+    @_schema(
+        None,
+        "Sandbox: the prosecutor lifts the suspension",
+        "Lifts a suspension (see `decide-objection`): the removal clock runs again and "
+        "`order.unsuspended` is pushed.",
+    )
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def perform(self, order, platform, data):
+        return orders.sandbox_order_unsuspend(order=order, platform=platform)

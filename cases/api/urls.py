@@ -73,4 +73,9 @@ urlpatterns = [
         sandbox_views.Withdraw.as_view(),
         name="api-sandbox-withdraw",
     ),
+    path(
+        "platform/sandbox/orders/<int:pk>/unsuspend/",
+        sandbox_views.Unsuspend.as_view(),
+        name="api-sandbox-unsuspend",
+    ),
 ]

@@ -38,6 +38,7 @@ ACTIONS = (
     "decide-objection",
     "amend",
     "withdraw",
+    "unsuspend",
 )
 # A body each endpoint accepts.
 BODIES = {
@@ -46,6 +47,7 @@ BODIES = {
     "decide-objection": {"resolution": "rejected"},
     "amend": {},
     "withdraw": {},
+    "unsuspend": {},
 }
 FIELDS = orders.OrderFields(
     kind="order",
@@ -271,6 +273,18 @@ def test_the_objection_is_decided(api_a, platform, resolution, status, suspended
     if status != OrderStatus.WITHDRAWN:
         assert removal_clock(body)["paused"] is paused
     assert events(platform) == [event]
+
+
+def test_a_suspension_is_lifted_and_the_clock_runs_again(api_a, platform):
+    created = create(api_a)
+    assert_problem(act(api_a, created["id"], "unsuspend"), 409, "invalid_transition")
+    object_to(api_a, created["id"])
+    ok(act(api_a, created["id"], "decide-objection", {"resolution": "suspended"}))
+    body = ok(act(api_a, created["id"], "unsuspend"))
+    assert body["suspended"] is False and body["status"] == OrderStatus.ISSUED
+    assert removal_clock(body)["paused"] is False
+    assert events(platform) == ["order.objection_decided", "order.unsuspended"]
+    assert_problem(act(api_a, created["id"], "unsuspend"), 409, "invalid_transition")
 
 
 def test_amend_issues_a_new_version_that_carries_the_threads(api_a, platform):

@@ -37,6 +37,7 @@ from .sandbox import (
     sandbox_objection_decide,
     sandbox_order_amend,
     sandbox_order_create,
+    sandbox_order_unsuspend,
     sandbox_order_withdraw,
 )
 from .verification import item_verify_removal
@@ -70,5 +71,6 @@ __all__ = [
     "sandbox_objection_decide",
     "sandbox_order_amend",
     "sandbox_order_create",
+    "sandbox_order_unsuspend",
     "sandbox_order_withdraw",
 ]

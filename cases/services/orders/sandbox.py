@@ -37,7 +37,12 @@ from takedown.core.references import allocate
 
 from .common import OrderFields, lock_order
 from .issuing import create_order, order_amend, order_withdraw
-from .responses import cannot_comply_resolve, clarification_answer, objection_decide
+from .responses import (
+    cannot_comply_resolve,
+    clarification_answer,
+    objection_decide,
+    order_unsuspend,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -326,6 +331,16 @@ def sandbox_order_withdraw(
             reason=_text(reason, _("Sandbox: withdrawn at the platform's request.")),
             now=now,
         )
+
+
+def sandbox_order_unsuspend(
+    *, order: TakedownOrder, platform: Platform, now: datetime | None = None
+) -> TakedownOrder:
+    """Lift a suspension (after ``decide-objection`` with ``suspended``): the removal
+    clock runs again and ``order.unsuspended`` is pushed."""
+    with atomic():
+        order = _sandbox_order(order, platform)
+        return order_unsuspend(order=order, prosecutor=_sandbox_prosecutor(), now=now)
 
 
 # --- The canned answer after a short delay ------------------------------------------------

@@ -27,9 +27,13 @@ def test_a_bad_cursor_is_a_validation_error_on_every_list(network, actors):
         )
     )
     officer = login(actors["owner"])
+    # Well-formed cursors whose position is no time ("p=2026", "p=x") as well.
     for client, path, parameter in (
         (platform, "/api/v1/platform/orders/?cursor=not-a-cursor", "cursor"),
+        (platform, "/api/v1/platform/orders/?cursor=cD0yMDI2", "cursor"),
+        (platform, "/api/v1/platform/webhook/deliveries/?cursor=bz0xJnA9eA%3D%3D", "cursor"),
         (partner, "/api/v1/reports/?cursor=not-a-cursor", "cursor"),
+        (partner, "/api/v1/reports/?cursor=cD0yMDI2", "cursor"),
         (officer, "/api/v1/cases/?after=not-a-cursor", "after"),
     ):
         response = client.get(path)

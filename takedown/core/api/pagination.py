@@ -1,6 +1,8 @@
 """The API's keyset pagination (takedown/core/keyset.py): ``?after=<cursor>`` continues
 after the last row of the page before; ``next`` is the URL of the following page."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination
 from rest_framework.response import Response
@@ -78,6 +80,14 @@ class NewestFirst(OpenApi31Links, CursorPagination):
             return super().decode_cursor(request)
         except NotFound as exc:
             raise ValidationError({self.cursor_query_param: [str(exc.detail)]}) from exc
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A cursor that decodes but whose position is not a value of the ordering's
+        # column (``p=x`` for a time) fails only in the query: still the client's error.
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (DjangoValidationError, ValueError, TypeError) as exc:
+            raise ValidationError({self.cursor_query_param: [_("Invalid cursor")]}) from exc
 
 
 def newest_first(*ordering: str) -> type[NewestFirst]:

@@ -433,17 +433,7 @@ from takedown_client.models import (  # noqa: E402
 )
 from takedown_client.models import Webhook as WebhookSettings  # noqa: E402
 
-
-def deliver_pending():
-    """What the worker does (a real worker is tested in tests/deadlines)."""
-    from deadlines.choices import NotificationStatus
-    from deadlines.models import Notification
-    from deadlines.outbox import notification_deliver
-
-    for pk in Notification.objects.filter(status=NotificationStatus.PENDING).values_list(
-        "pk", flat=True
-    ):
-        notification_deliver(notification_id=pk)
+from tests.liaison.test_api_webhooks import deliver_all  # noqa: E402
 
 
 @live
@@ -456,7 +446,7 @@ def test_a_webhook_is_set_up_and_its_test_event_verifies(api, world, webhook_rec
 
     sent = v1_platform_webhook_test_create.sync(client=api, idempotency_key="test-event-1")
     assert isinstance(sent, Delivery) and sent.status is DeliveryStatusEnum.PENDING
-    deliver_pending()
+    deliver_all()
     received = webhook_receiver.wait_for(1)[0]
     headers = {key.lower(): value for key, value in received.headers.items()}
     event = StandardWebhook(settings_.secret).verify(received.body, headers)

@@ -19,6 +19,9 @@ from urllib.parse import urlsplit
 import idna
 
 MAX_URL_LENGTH = 4096
+# A reported URL as the API's schema states it: http(s), nothing blank or control. (The
+# host's validity — a domain name or an IP address — is for normalise_url to say.)
+URL_PATTERN = r"[Hh][Tt][Tt][Pp][Ss]?://[^\x00-\x20\x7f]+"
 DEFAULT_PORTS = {"http": 80, "https": 443}
 TRACKING_PARAMETERS = frozenset(
     {

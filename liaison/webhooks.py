@@ -11,6 +11,17 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_PORT = r"(?::(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?"
+# A receiver's address as the API takes it: http(s), a domain name or an IPv4 address,
+# an optional port and path. Narrower than Django's URLField (which the model checks
+# too), so what the API's schema states is exactly what it accepts.
+WEBHOOK_URL_PATTERN = (
+    rf"^[Hh][Tt][Tt][Pp][Ss]?://(?:(?:{_LABEL}\.)+[A-Za-z]{{2,63}}|{_OCTET}(?:\.{_OCTET}){{3}})"
+    rf"{_PORT}(?:[/?#][\x21-\x7e]*)?$"
+)
+
 
 def new_webhook_secret() -> str:
     """A Standard Webhooks secret: ``whsec_`` and 32 random bytes, base64."""

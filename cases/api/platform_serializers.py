@@ -197,8 +197,15 @@ class RemovalSerializer(StrictInputSerializer):
         child=serializers.RegexField(r"^[A-Z]{2}$"),
         required=False,
         default=list,
-        help_text="For 'disabled': where access is disabled (ISO 3166-1 alpha-2).",
+        help_text="For 'disabled': where access is disabled (ISO 3166-1 alpha-2), "
+        "jurisdictions of the network.",
     )
+
+    # An item disabled somewhere says where.
+    json_schema = {
+        "if": {"required": ["outcome"], "properties": {"outcome": {"const": "disabled"}}},
+        "then": {"required": ["jurisdictions"], "properties": {"jurisdictions": {"minItems": 1}}},
+    }
 
 
 class RemovalsInputSerializer(StrictInputSerializer):

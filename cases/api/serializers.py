@@ -1,19 +1,65 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.choices import ReportSource
 from cases.models import Case, Report, ReportedItem, ReportItem
+from cases.normalise import MAX_URL_LENGTH, URL_PATTERN
+from cases.services.intake import COUNTRY_PATTERN, MD5_PATTERN, SHA256_PATTERN
 from takedown.core.api.inputs import StrictInputSerializer
 
 
-class ItemInputSerializer(StrictInputSerializer):
-    url = serializers.CharField(required=False, allow_blank=True, max_length=4096, default="")
-    sha256 = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
-    md5 = serializers.CharField(required=False, allow_blank=True, max_length=32, default="")
-    pdq = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
-    hosting_country = serializers.CharField(
-        required=False, allow_blank=True, max_length=2, default=""
+def optional_text(pattern: str, **kwargs) -> serializers.RegexField:
+    """A field that is empty or exactly ``pattern``, without padding: what the schema
+    says is what is accepted. (Blank is the schema's other ``oneOf`` branch.)"""
+    return serializers.RegexField(
+        f"^{pattern}$",
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        **kwargs,
     )
-    hosting_ip = serializers.CharField(required=False, allow_blank=True, max_length=45, default="")
+
+
+@extend_schema_field(
+    {
+        "anyOf": [
+            {"type": "string", "maxLength": 0},
+            {"type": "string", "format": "ipv4"},
+            {"type": "string", "format": "ipv6"},
+        ]
+    }
+)
+class OptionalIPAddressField(serializers.IPAddressField):
+    pass
+
+
+def _given(name: str) -> dict:
+    return {"required": [name], "properties": {name: {"minLength": 1}}}
+
+
+class ItemInputSerializer(StrictInputSerializer):
+    url = optional_text(
+        URL_PATTERN,
+        max_length=MAX_URL_LENGTH,
+        help_text="An http or https URL whose host is a domain name or an IP address.",
+    )
+    sha256 = optional_text(SHA256_PATTERN)
+    md5 = optional_text(MD5_PATTERN)
+    pdq = optional_text(SHA256_PATTERN)
+    hosting_country = optional_text(
+        COUNTRY_PATTERN, help_text="A jurisdiction of the network, if known."
+    )
+    hosting_ip = OptionalIPAddressField(
+        required=False, allow_blank=True, default="", trim_whitespace=False
+    )
+
+    # What identifies the item: a URL or a file hash, at least one. (As if/then, not a
+    # top-level anyOf, which generated clients would turn into three item types.)
+    json_schema = {
+        "if": {"not": _given("url")},
+        "then": {"anyOf": [_given("sha256"), _given("md5")]},
+    }
 
 
 class ReportInputSerializer(StrictInputSerializer):
@@ -22,11 +68,8 @@ class ReportInputSerializer(StrictInputSerializer):
         required=False,
         help_text="Required for intake partners; a platform's report is always a self-report.",
     )
-    reporting_jurisdiction = serializers.CharField(
-        max_length=2,
-        required=False,
-        allow_blank=True,
-        default="",
+    reporting_jurisdiction = optional_text(
+        COUNTRY_PATTERN,
         help_text="The sender's own jurisdiction (a partner's, or a platform's establishment or "
         "legal representative); another one is refused. Optional when the sender has one.",
     )
@@ -191,11 +234,8 @@ class CaseDetailSerializer(CaseSerializer):
 class BulkImportInputSerializer(StrictInputSerializer):
     file = serializers.FileField()
     source = serializers.ChoiceField(choices=ReportSource.choices)
-    reporting_jurisdiction = serializers.CharField(
-        max_length=2,
-        required=False,
-        allow_blank=True,
-        default="",
+    reporting_jurisdiction = optional_text(
+        COUNTRY_PATTERN,
         help_text="The sender's own jurisdiction (a partner's, or a platform's establishment or "
         "legal representative); another one is refused. Optional when the sender has one.",
     )

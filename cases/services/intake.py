@@ -36,8 +36,12 @@ from takedown.core.references import allocate
 
 MAX_ITEMS_PER_REPORT = 10_000
 LOOKUP_BATCH = 500
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_MD5 = re.compile(r"^[0-9a-f]{32}$")
+# How an item's hashes and codes are written; the API's schema states the same patterns.
+SHA256_PATTERN = "[0-9A-Fa-f]{64}"  # PDQ hashes too
+MD5_PATTERN = "[0-9A-Fa-f]{32}"
+COUNTRY_PATTERN = "[A-Za-z]{2}"
+_SHA256 = re.compile(f"^{SHA256_PATTERN}$")
+_MD5 = re.compile(f"^{MD5_PATTERN}$")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from deadlines.models import DeliveryAttempt, Notification
 from deadlines.outbox import message_id
 from liaison.choices import WebhookEvent
 from liaison.models import Platform
+from liaison.webhooks import WEBHOOK_URL_PATTERN
 from takedown.core.api.inputs import StrictInputSerializer
 
 
@@ -45,8 +46,10 @@ class WebhookSerializer(serializers.Serializer):
 
 
 class WebhookInputSerializer(StrictInputSerializer):
-    url = serializers.URLField(
+    url = serializers.RegexField(
+        WEBHOOK_URL_PATTERN,
         max_length=200,
+        trim_whitespace=False,
         help_text="Your receiver: https (production refuses http), on a public address.",
     )
 

@@ -334,7 +334,7 @@ SPECTACULAR_SETTINGS = {
         "Intake for hotlines and partners, and the order API for platforms. "
         "Errors are application/problem+json documents with a stable `code`."
     ),
-    "VERSION": "1.2.0",  # the top entry of docs/api-changelog.md
+    "VERSION": "1.3.0",  # the top entry of docs/api-changelog.md
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -350,6 +350,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "takedown.core.api.inputs.strict_components",
         "cases.api.webhooks.drop_unreachable",
+        "takedown.core.api.links.add_links",
     ],
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "cases.choices.CaseStatus",

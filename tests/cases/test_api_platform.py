@@ -642,6 +642,14 @@ def test_sandbox_order_end_to_end(api_a, network):
     assert not TakedownOrder.objects.filter(is_sandbox=False).exists()
     bad = api_a.post(f"{API}/sandbox/orders/", {"items": 21}, format="json")
     assert_problem(bad, 400, "validation_failed")
+    # JSON has one number type: 3.0 is the integer 3, 2.5 is not an integer.
+    whole = api_a.post(f"{API}/sandbox/orders/", {"items": 3.0}, format="json")
+    assert whole.status_code == 201 and len(whole.json()["items"]) == 3
+    assert_problem(
+        api_a.post(f"{API}/sandbox/orders/", {"items": 2.5}, format="json"),
+        400,
+        "validation_failed",
+    )
 
 
 def test_sandbox_orders_are_not_visible_to_other_platforms(api_a, api_b):

@@ -151,6 +151,34 @@ def test_officers_and_anonymous_cannot_use_the_partner_api(actors, client):
     assert officer.post("/api/v1/reports/", {}, content_type="application/json").status_code == 403
 
 
+def test_item_values_are_taken_as_the_schema_writes_them(hotline):
+    """Upper-case hex, an IPv6 host address and a lower-case country are what the
+    document's patterns admit: accepted, and stored normalised."""
+    api = client_for(api_key_for(partner=hotline))
+    item = {"sha256": "AB" * 32, "hosting_ip": "2001:db8::7", "hosting_country": "nl"}
+    response = api.post("/api/v1/reports/", {**body(), "items": [item]}, format="json")
+    assert response.status_code == 201, response.json()
+    stored = ReportedItem.objects.get()
+    assert (stored.sha256, stored.hosting_ip) == ("ab" * 32, "2001:db8::7")
+
+
+@pytest.mark.parametrize(("acute", "status"), [("true", 201), ("False", 201), ("0", 400)])
+def test_a_multipart_boolean_is_true_or_false(hotline, acute, status):
+    api = client_for(api_key_for(partner=hotline))
+    response = api.post(
+        "/api/v1/reports/bulk/",
+        {
+            "file": SimpleUploadedFile("b.csv", b"url\nhttps://a-video.test/v/1\n"),
+            "source": "hotline",
+            "acute": acute,
+        },
+        format="multipart",
+    )
+    assert response.status_code == status, response.json()
+    if status == 400:
+        assert "acute" in response.json()["errors"] and not Report.objects.exists()
+
+
 def test_bulk_csv_small_file_is_imported_at_once(hotline):
     csv_data = (
         b"url,sha256\nhttps://a-video.test/v/1,\nhttps://b-social.test/p/1," + b"c" * 64 + b"\n"
@@ -330,8 +358,28 @@ def test_a_platform_self_report_needs_no_source_but_a_partner_report_does(hotlin
         ({"summary": 12}, "summary"),
         ({"priority": 1}, "priority"),
         ({"items": [{"url": "https://a-video.test/v/s", "tags": ["x"]}]}, "items"),
+        ({"items": [{"sha256": " " + "a" * 64}]}, "items"),
+        ({"items": [{"pdq": "a" * 64}]}, "items"),
+        ({"items": [{"url": "https://a-video.test/v/s", "hosting_ip": "192.0.2.1 "}]}, "items"),
+        ({"items": [{"url": "https://a-video.test/v/s", "hosting_country": "NLD"}]}, "items"),
+        ({"items": [{"url": "https://a-video.test/v /s"}]}, "items"),
+        ({"reporting_jurisdiction": " NL"}, "reporting_jurisdiction"),
+        ({"summary": "a\x00b"}, "summary"),
     ],
-    ids=["number as url", "text as boolean", "number as text", "unknown", "unknown nested"],
+    ids=[
+        "number as url",
+        "text as boolean",
+        "number as text",
+        "unknown",
+        "unknown nested",
+        "padded hash",
+        "only a pdq",
+        "padded address",
+        "three-letter country",
+        "space in url",
+        "padded jurisdiction",
+        "nul in text",
+    ],
 )
 def test_a_report_of_the_wrong_shape_is_refused_and_writes_nothing(hotline, extra, field):
     api = client_for(api_key_for(partner=hotline))

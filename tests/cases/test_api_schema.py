@@ -3,9 +3,11 @@ endpoint under /api/v1/, the docs render from local assets, and schemathesis fin
 server error, no undocumented status code or content type and no response that
 contradicts the schema on the platform and report endpoints."""
 
+import itertools
 import json
 import re
-from datetime import UTC, datetime
+import uuid
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -14,14 +16,16 @@ import yaml
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
-from hypothesis import strategies as st
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
+from schemathesis.generation.meta import TestPhase
 
+from cases.models import TakedownOrder
 from cases.services import orders
 from liaison.choices import AuthorityKind
 from liaison.keys import authority_key_create
@@ -79,6 +83,39 @@ def test_schema_is_openapi_3_and_describes_every_api_v1_endpoint(db):
         ("GET", "/api/v1/keys/"),
     } <= operations
     assert document["components"]["securitySchemes"]["apiKey"]["scheme"] == "bearer"
+
+
+def test_links_lead_to_operations_that_take_the_id(db):
+    """Every OpenAPI link names an operation of the document and fills a path parameter
+    it has, from a field the answer has (or the request's own path)."""
+    document = json.loads(Client().get(SCHEMA_URL, {"format": "json"}).content)
+    operations = {
+        op["operationId"]: (path, op)
+        for path, item in document["paths"].items()
+        for op in item.values()
+        if isinstance(op, dict) and "operationId" in op
+    }
+    seen = 0
+    for path, item in document["paths"].items():
+        for operation in item.values():
+            for response in (
+                (operation.get("responses") or {}).values() if isinstance(operation, dict) else ()
+            ):
+                for link in response.get("links", {}).values():
+                    target_path, _ = operations[link["operationId"]]
+                    for name, expression in link["parameters"].items():
+                        assert "{" + name + "}" in target_path
+                        assert expression in (
+                            "$request.path.id",
+                            "$response.body#/id",
+                            "$response.body#/results/0/id",
+                        )
+                        if expression == "$request.path.id":
+                            assert "{id}" in path
+                    seen += 1
+    sandbox = document["paths"]["/api/v1/platform/sandbox/orders/"]["post"]["responses"]["201"]
+    assert "v1_platform_orders_removals_create" in sandbox["links"]
+    assert seen > 50
 
 
 class _Assets(HTMLParser):
@@ -175,8 +212,9 @@ def platform_world(db, network, actors, monkeypatch):
     )
     assert report.status_code == 201, report.content
     WORLD.update(
+        secret=secret,
         order_ids=[o.pk for o in issued],  # mine and B's: B's must be 404s
-        items_of={o.pk: [i.pk for i in o.items.all()] for o in mine},
+        mine=[o.pk for o in mine],
         report_ids=[report.json()["id"]],
     )
     # The raw WSGI handler closes the database connection around each request (Django's
@@ -184,7 +222,7 @@ def platform_world(db, network, actors, monkeypatch):
     # open while schemathesis calls the app, as the test client does.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield {"headers": {"Authorization": f"Bearer {secret}"}}
+    yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
     WORLD.clear()
@@ -196,88 +234,94 @@ def platform_world(db, network, actors, monkeypatch):
 schema = schemathesis.openapi.from_wsgi(
     f"{SCHEMA_URL}?format=json", get_wsgi_application()
 ).include(path_regex=r"^/api/v1/(platform/|reports/|imports/)")
+schema.config.generation.update(modes=["positive", "negative"])
 
-WORLD: dict = {}  # real ids, filled in by the platform_world fixture
+WORLD: dict = {}  # real ids and the key, filled in by the platform_world fixture
 
 
-@schema.hook
-def flatmap_path_parameters(context, path_parameters):
-    """Besides random ids (mostly 404s), real ones: the order and report endpoints are
-    then exercised past the lookup (B's orders among them: those must be 404s)."""
-    path = context.operation.path
-    if path.startswith("/api/v1/platform/orders/{id}/"):
-        real = WORLD["order_ids"]
-    elif path == "/api/v1/reports/{id}/":
-        real = WORLD["report_ids"]
+@schema.auth(refresh_interval=None)  # each test's world has a new key
+class PlatformKey:
+    """Platform A's key on every request (the ``ignored_auth`` check tries without)."""
+
+    def get(self, case, ctx):
+        return WORLD.get("secret")  # none while the tests are collected
+
+    def set(self, case, secret, ctx):
+        if secret:
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {secret}"}
+
+
+# --- Grounding valid requests in the server's state --------------------------------------
+# Some of what makes a request valid is state, not shape: which jurisdictions the network
+# has, which items an order holds, which cursors and idempotency keys were handed out,
+# what a CSV file holds. A request the schema calls valid gets those parts from the
+# server's world before it is sent, so the positive checks judge the shape alone and
+# "rejected" means a real defect. Invalid requests are sent as generated.
+
+PICK = itertools.count()
+
+
+def pick(choices):
+    return choices[next(PICK) % len(choices)]
+
+
+def hosted_url() -> str:
+    host = pick(["a-video.test", "b-social.test", "elsewhere.test", "192.0.2.10", "[2001:db8::7]"])
+    return f"https://{host}/v/st-{next(PICK)}"
+
+
+def _ground_items(items):
+    for item in items:
+        if isinstance(item, dict):
+            if item.get("url"):
+                item["url"] = hosted_url()
+            if item.get("hosting_country"):
+                item["hosting_country"] = "NL"
+
+
+def _ground_removals(case, *, stateful):
+    if stateful:  # the order a link led to, sandbox ones made in the scenario included
+        order_id = (case.path_parameters or {}).get("id")
     else:
-        return st.just(path_parameters)
-    return st.one_of(
-        st.just(path_parameters),
-        st.sampled_from(real).map(lambda pk: {**(path_parameters or {}), "id": pk}),
-    )
-
-
-PAST = st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2026, 1, 1)).map(
-    lambda moment: moment.replace(tzinfo=UTC).isoformat()
-)
-HOSTED_URLS = st.builds(
-    "https://{}/v/st-{}".format,
-    st.sampled_from(["a-video.test", "b-social.test", "elsewhere.test"]),
-    st.integers(min_value=0, max_value=10**6),
-)
-
-
-@schema.hook
-def flatmap_body(context, body):
-    """Random reports hardly ever come from a known jurisdiction with a usable URL: besides
-    them, reports from a jurisdiction of the network with real URLs, so intake's success
-    path is exercised too."""
-    if context.operation.path != "/api/v1/reports/" or not isinstance(body, dict):
-        return st.just(body)
-    real = st.tuples(
-        st.sampled_from(["NL", "DE"]),
-        st.lists(HOSTED_URLS.map(lambda url: {"url": url}), min_size=1, max_size=3),
-    ).map(lambda chosen: {**body, "reporting_jurisdiction": chosen[0], "items": chosen[1]})
-    return st.one_of(st.just(body), real)
-
-
-@schema.hook
-def flatmap_case(context, case):
-    """Removals: besides random ones, outcomes for real items of one of the platform's
-    orders, at a past time (the order in the path and its own items go together)."""
-    body = case.body
-    if (
-        not context.operation.path.endswith("/removals/")
-        or not isinstance(body, dict)
-        or not isinstance(body.get("removals"), list)
-        or not body["removals"]
-    ):
-        return st.just(case)
-    entries = body["removals"]
-
-    def aim(chosen):
-        order_id, items, times = chosen
+        order_id = pick(WORLD["mine"])
         case.path_parameters = {**(case.path_parameters or {}), "id": order_id}
-        case.body = {
-            **body,
-            "removals": [
-                {**entry, "item": pk, "happened_at": when} if isinstance(entry, dict) else entry
-                for entry, pk, when in zip(entries, items, times, strict=True)
-            ],
-        }
-        return case
+    found = TakedownOrder.objects.filter(pk=order_id).exclude(items=None)
+    items = list(found.order_by("items").values_list("items", flat=True))
+    removals = case.body["removals"][: len(items)]  # each item at most once
+    moment = (timezone.now() - timedelta(minutes=1)).isoformat()
+    for removal, item in zip(removals, items, strict=False):
+        removal.update(item=item, happened_at=moment)
+        if removal.get("jurisdictions"):
+            removal["jurisdictions"] = ["NL"]
+    case.body = {**case.body, "removals": removals}
 
-    size = {"min_size": len(entries), "max_size": len(entries)}
-    real = (
-        st.sampled_from(sorted(WORLD["items_of"].items()))
-        .flatmap(
-            lambda pair: st.tuples(
-                st.just(pair[0]), st.lists(st.sampled_from(pair[1]), **size), st.lists(PAST, **size)
-            )
-        )
-        .map(aim)
-    )
-    return st.one_of(st.just(case), real)
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    if not WORLD or not case.meta or not case.meta.generation.mode.is_positive:
+        return
+    path, body = case.operation.path, case.body
+    stateful = case.meta.phase.name == TestPhase.STATEFUL  # its ids come from links
+    if case.headers and "Idempotency-Key" in case.headers:
+        case.headers = {**case.headers, "Idempotency-Key": str(uuid.uuid4())}
+    if case.query and "cursor" in case.query:  # a cursor is what a page's `next` hands out
+        case.query = {k: v for k, v in case.query.items() if k != "cursor"}
+    if stateful:
+        pass
+    elif path.startswith("/api/v1/platform/orders/{id}/") and next(PICK) % 2:
+        case.path_parameters = {"id": pick(WORLD["order_ids"])}  # B's among them: 404s
+    elif path == "/api/v1/reports/{id}/":
+        case.path_parameters = {"id": pick(WORLD["report_ids"])}
+    if not isinstance(body, dict):
+        return
+    if body.get("reporting_jurisdiction"):
+        body["reporting_jurisdiction"] = "NL"  # platform A's own
+    if path == "/api/v1/reports/":
+        _ground_items(body.get("items") or [])
+    elif path == "/api/v1/reports/bulk/":
+        body["file"] = f"url\n{hosted_url()}\n{hosted_url()}\n"
+    elif path.endswith("/removals/") and body.get("removals"):
+        _ground_removals(case, stateful=stateful)
 
 
 def errors_are_problem_documents(ctx, response, case):
@@ -304,15 +348,42 @@ def errors_are_problem_documents(ctx, response, case):
     suppress_health_check=list(HealthCheck),
 )
 def test_platform_and_report_endpoints_keep_the_contract(case, platform_world):
-    case.call_and_validate(
-        headers=platform_world["headers"],
-        checks=[
-            schemathesis.checks.not_a_server_error,
-            schemathesis.checks.status_code_conformance,
-            schemathesis.checks.content_type_conformance,
-            schemathesis.checks.response_schema_conformance,
-            errors_are_problem_documents,
-        ],
+    """Every check schemathesis has, on valid and invalid requests; each example in a
+    savepoint, so every one meets the same world (an order one removal completed would
+    answer every later one with 409)."""
+    with transaction.atomic():
+        case.call_and_validate(additional_checks=[errors_are_problem_documents])
+        transaction.set_rollback(True)
+
+
+class PlatformWorkflow(schema.as_state_machine()):
+    """Sequences a platform runs, along the links schemathesis infers from the document
+    (list → order → acknowledge → removals, sandbox order → its actions, deliveries →
+    redeliver): the ids come from earlier answers. Each scenario in a savepoint."""
+
+    def setup(self):
+        self.savepoint = transaction.atomic()
+        self.savepoint.__enter__()
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self.savepoint.__exit__(None, None, None)
+
+    def validate_response(self, response, case, additional_checks=None, **kwargs):
+        checks = [*(additional_checks or []), errors_are_problem_documents]
+        super().validate_response(response, case, additional_checks=checks, **kwargs)
+
+
+def test_platform_workflows_keep_the_contract(platform_world):
+    PlatformWorkflow.run(
+        settings=settings(
+            max_examples=30,
+            stateful_step_count=8,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
     )
 
 

@@ -213,6 +213,9 @@ def test_partners_and_the_anonymous_are_refused(platform):
     [
         ({"url": "not a url"}, "url"),
         ({"url": 5}, "url"),
+        ({"url": "https://user@hooks.example.org/x"}, "url"),  # what the pattern says
+        ({"url": "https://hooks.example.org/x y"}, "url"),
+        ({"url": " https://hooks.example.org/x"}, "url"),
         ({}, "url"),
         ({"url": "https://hooks.example.org/x", "secret": "whsec_mine"}, "secret"),
     ],

@@ -12,6 +12,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+NO_NUL = "^[^\\u0000]*$"
+
 # Strict input serializers by component name (for the schema hook below).
 STRICT: dict[str, type[serializers.Serializer]] = {}
 
@@ -37,8 +39,18 @@ def type_error(field: serializers.Field, value) -> str | None:
         return None
     if isinstance(value, bool) and bool not in kinds:
         return str(_("Expected %(kind)s, not a boolean.") % {"kind": _name(kinds)})
+    if kinds == (int,) and isinstance(value, float) and value.is_integer():
+        return None  # JSON has one number type: 4.0 is the integer 4 (JSON Schema agrees)
     if not isinstance(value, kinds):
         return str(_("Expected %(kind)s.") % {"kind": _name(kinds)})
+    return None
+
+
+def form_value_error(field: serializers.Field, value: str) -> str | None:
+    """A form's values are all text; a boolean one is "true" or "false" (any case: some
+    clients write "True"), not "0", "yes" or "on"."""
+    if isinstance(field, serializers.BooleanField) and str(value).lower() not in ("true", "false"):
+        return str(_("Expected true or false."))
     return None
 
 
@@ -51,6 +63,9 @@ def _name(kinds: tuple[type, ...]) -> str:
 # Base of every request body the API reads. (A comment: the schema would take a
 # docstring as the description of every request component.)
 class StrictInputSerializer(serializers.Serializer):
+    # JSON Schema keywords the fields cannot say (anyOf, if/then), added to the component.
+    json_schema: dict = {}
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         STRICT[cls.__name__.removesuffix("Serializer")] = cls
@@ -59,10 +74,10 @@ class StrictInputSerializer(serializers.Serializer):
         if isinstance(data, Mapping):
             writable = {name for name, f in self.fields.items() if not f.read_only}
             errors = {key: [str(_("Unknown field."))] for key in data if key not in writable}
-            if not isinstance(data, QueryDict):  # a form's values are all text
-                for name in writable & set(data):
-                    if problem := type_error(self.fields[name], data[name]):
-                        errors[name] = [problem]
+            check = form_value_error if isinstance(data, QueryDict) else type_error
+            for name in writable & set(data):
+                if problem := check(self.fields[name], data[name]):
+                    errors[name] = [problem]
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
@@ -88,8 +103,10 @@ class AwareDateTimeField(serializers.DateTimeField):
 
 
 def strict_components(result, generator, request, public):
-    """drf-spectacular postprocessing hook: strict bodies admit no other properties, and
-    a list that may not be empty says ``minItems: 1``."""
+    """drf-spectacular postprocessing hook: strict bodies admit no other properties, a
+    list that may not be empty says ``minItems: 1``, free text says it holds no NUL (DRF
+    refuses it: PostgreSQL cannot store it), and a serializer's own ``json_schema``
+    keywords are added."""
     schemas = result.get("components", {}).get("schemas", {})
     for name, serializer in STRICT.items():
         for component in (name, f"{name}Request"):
@@ -101,4 +118,11 @@ def strict_components(result, generator, request, public):
                 listed = isinstance(field, serializers.ListSerializer | serializers.ListField)
                 if listed and not field.allow_empty and field_name in schema["properties"]:
                     schema["properties"][field_name]["minItems"] = 1
+            for prop in schema["properties"].values():
+                for branch in prop.get("oneOf", []):  # a blank-or-pattern field's default
+                    if "default" in branch:
+                        prop["default"] = branch.pop("default")
+                if prop.get("type") == "string" and not {"pattern", "enum", "format"} & set(prop):
+                    prop["pattern"] = NO_NUL
+            schema.update(serializer.json_schema)
     return result

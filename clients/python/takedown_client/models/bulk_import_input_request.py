@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from io import BytesIO
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
@@ -39,7 +39,11 @@ class BulkImportInputRequest:
 
         source = self.source.value
 
-        reporting_jurisdiction = self.reporting_jurisdiction
+        reporting_jurisdiction: str | Unset
+        if isinstance(self.reporting_jurisdiction, Unset):
+            reporting_jurisdiction = UNSET
+        else:
+            reporting_jurisdiction = self.reporting_jurisdiction
 
         acute = self.acute
 
@@ -70,7 +74,10 @@ class BulkImportInputRequest:
         files.append(("source", (None, str(self.source.value).encode(), "text/plain")))
 
         if not isinstance(self.reporting_jurisdiction, Unset):
-            files.append(("reporting_jurisdiction", (None, str(self.reporting_jurisdiction).encode(), "text/plain")))
+            if isinstance(self.reporting_jurisdiction, str):
+                files.append(
+                    ("reporting_jurisdiction", (None, str(self.reporting_jurisdiction).encode(), "text/plain"))
+                )
 
         if not isinstance(self.acute, Unset):
             files.append(("acute", (None, str(self.acute).encode(), "text/plain")))
@@ -87,7 +94,12 @@ class BulkImportInputRequest:
 
         source = SourceEnum(d.pop("source"))
 
-        reporting_jurisdiction = d.pop("reporting_jurisdiction", UNSET)
+        def _parse_reporting_jurisdiction(data: object) -> str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(str | Unset, data)
+
+        reporting_jurisdiction = _parse_reporting_jurisdiction(d.pop("reporting_jurisdiction", UNSET))
 
         acute = d.pop("acute", UNSET)
 

@@ -21,7 +21,8 @@ class RemovalRequest:
             * `disabled` - Disabled in listed jurisdictions
             * `not_found` - Not found
         happened_at (datetime.datetime):
-        jurisdictions (list[str] | Unset): For 'disabled': where access is disabled (ISO 3166-1 alpha-2).
+        jurisdictions (list[str] | Unset): For 'disabled': where access is disabled (ISO 3166-1 alpha-2), jurisdictions
+            of the network.
     """
 
     item: int

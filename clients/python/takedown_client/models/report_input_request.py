@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
@@ -48,7 +48,11 @@ class ReportInputRequest:
         if not isinstance(self.source, Unset):
             source = self.source.value
 
-        reporting_jurisdiction = self.reporting_jurisdiction
+        reporting_jurisdiction: str | Unset
+        if isinstance(self.reporting_jurisdiction, Unset):
+            reporting_jurisdiction = UNSET
+        else:
+            reporting_jurisdiction = self.reporting_jurisdiction
 
         acute = self.acute
 
@@ -95,7 +99,12 @@ class ReportInputRequest:
         else:
             source = SourceEnum(_source)
 
-        reporting_jurisdiction = d.pop("reporting_jurisdiction", UNSET)
+        def _parse_reporting_jurisdiction(data: object) -> str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(str | Unset, data)
+
+        reporting_jurisdiction = _parse_reporting_jurisdiction(d.pop("reporting_jurisdiction", UNSET))
 
         acute = d.pop("acute", UNSET)
 

@@ -24,6 +24,7 @@ import requests
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
@@ -257,9 +258,20 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
     """Try to deliver one pending notification. Claimed with a conditional update, so
     two workers never send the same row at once; None when there was nothing to do."""
     now = now or timezone.now()
-    claimed = Notification.objects.filter(
-        pk=notification_id, status=NotificationStatus.PENDING, next_attempt_at__lte=now
-    ).update(next_attempt_at=now + CLAIM_LEASE)
+    receiver = (
+        Notification.objects.filter(pk=notification_id)
+        .values("platform_id", "channel", "recipient")
+        .first()
+    )
+    if receiver is None:
+        return None
+    claimed = (
+        Notification.objects.filter(
+            pk=notification_id, status=NotificationStatus.PENDING, next_attempt_at__lte=now
+        )
+        .exclude(Exists(_earlier_pending(notification_id, **receiver)))
+        .update(next_attempt_at=now + CLAIM_LEASE)
+    )
     if not claimed:
         return None
     notification = Notification.objects.select_related("contact", "platform").get(
@@ -307,13 +319,35 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
             notification.next_attempt_at = now + backoff(notification.attempts)
             notification.last_error = outcome.error
         notification.save()
+        if notification.status != NotificationStatus.PENDING:  # the receiver's next may go
+            following = _receivers_pending(**receiver).filter(
+                pk__gt=notification_id, next_attempt_at__lte=now
+            )
+            if next_id := following.order_by("pk").values_list("pk", flat=True).first():
+                transaction.on_commit(lambda: _deliver_later(next_id))
     return outcome
+
+
+def _receivers_pending(*, platform_id, channel, recipient):
+    """A receiver's pending messages: a platform's (whatever its URL now is), or one
+    address's on one channel."""
+    pending = Notification.objects.filter(status=NotificationStatus.PENDING)
+    if platform_id is not None:
+        return pending.filter(platform_id=platform_id)
+    return pending.filter(platform=None, channel=channel, recipient=recipient)
+
+
+def _earlier_pending(notification_id: int, **receiver):
+    """What must reach the receiver first: each receiver gets its messages in the order
+    they were recorded (a catch-up's escalations oldest first), one after another; a
+    message waiting for its retry holds back the later ones."""
+    return _receivers_pending(**receiver).filter(pk__lt=notification_id)
 
 
 def pending_notification_ids(*, now: datetime, limit: int = 500) -> list[int]:
     return list(
         Notification.objects.filter(status=NotificationStatus.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at")
+        .order_by("pk")  # in the order recorded, so each receiver's go one after another
         .values_list("id", flat=True)[:limit]
     )
 

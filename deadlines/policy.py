@@ -127,15 +127,15 @@ def add_window(start: datetime, window: Window, calendar: Calendar) -> datetime:
 
 
 def _wall_clock(day: date, clock: time, zone: ZoneInfo) -> datetime:
-    """``day`` at ``clock`` in ``zone``. A wall time that DST skips (spring forward) moves
-    to the same offset as before the jump, i.e. a little later; an ambiguous one (fall
-    back) takes the first occurrence."""
+    """``day`` at ``clock`` in ``zone``; of its two readings (``fold`` 0 and 1, which
+    differ only around a DST change) the later. A wall time that DST skips (spring
+    forward) so moves forward by the gap (02:30 → 03:30), never back; an ambiguous one
+    (fall back) is its second occurrence. A deadline is never earlier than its wall time."""
     naive = datetime.combine(day, clock)
-    candidate = naive.replace(tzinfo=zone, fold=0)
-    round_trip = candidate.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
-    if round_trip != naive:  # in a gap: take the later reading
-        candidate = naive.replace(tzinfo=zone, fold=1)
-    return candidate
+    return max(
+        (naive.replace(tzinfo=zone, fold=fold) for fold in (0, 1)),
+        key=lambda reading: reading.astimezone(UTC),
+    )
 
 
 @dataclass(frozen=True)

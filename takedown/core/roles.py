@@ -27,11 +27,24 @@ _READ_ONLY_MODELS = (
     "cases.reporteditem",
     "cases.takedownorder",
     "evidence.evidencepackage",
+    "cases.assessment",
+    "cases.orderrequest",
+    "cases.platformresponse",
+    "cases.mlarequest",
+    "evidence.evidenceitem",  # the files' metadata; their content needs a personal grant
+    "evidence.custodyevent",
     "deadlines.deadline",
+    "deadlines.deadlinepause",
+    "deadlines.escalation",
     "deadlines.notification",
+    "deadlines.deliveryattempt",
     "core.auditevent",
     "core.user",
 )
+
+# In the admin for superusers only: victims' data, and the roles themselves (which this
+# module keeps; an operator assigns them on the accounts pages).
+SUPERUSER_ONLY = ("cases.victimnotice", "cases.victimmessage", "auth.group")
 
 # Granted to a person, never through a role (an operator grants them on the user's page).
 PERSONAL_PERMISSIONS = (

@@ -22,6 +22,7 @@ from takedown.core.admin import ReadOnlyAdminMixin
 from takedown.core.audit import audit_record
 from takedown.core.choices import Role
 from takedown.core.models import AuditEvent
+from takedown.core.roles import SUPERUSER_ONLY
 from tests.conftest import login
 from tests.liaison.factories import (
     AuthorityFactory,
@@ -446,3 +447,51 @@ def test_audit_changelist_query_count_does_not_grow(superuser):
     shown = [event.action for event in response.context["cl"].result_list]
     assert shown.count("test.event") == 5
     assert len(many) == len(few), "\n".join(q["sql"] for q in many.captured_queries)
+
+
+@pytest.mark.parametrize(("model", "model_admin"), REGISTRY, ids=ids(REGISTRY))
+def test_the_operator_may_view_every_registered_model_but_victims_data(
+    model, model_admin, operator, world
+):
+    """What the operations guide sends an operator to look at is there (escalations,
+    delivery attempts, custody events); victims' data is the superuser's alone."""
+    superuser_only = model._meta.label_lower in SUPERUSER_ONLY
+    status = login(operator).get(url(model, "changelist")).status_code
+    assert status == (403 if superuser_only else 200)
+
+
+def test_the_operator_sees_attempts_and_escalations_inline(operator, world):
+    from deadlines.choices import DeadlineKind
+    from deadlines.models import Deadline, DeliveryAttempt, Escalation
+    from deadlines.services import Responsible, deadline_start
+
+    notification = world["notification"]
+    now = timezone.now()
+    DeliveryAttempt.objects.create(
+        notification=notification,
+        attempted_at=now,
+        succeeded=False,
+        status_code=503,
+        error="ATTEMPT-ERROR-MARK",
+        duration_ms=12,
+    )
+    client = login(operator)
+    page = client.get(url(Notification, "change", notification.pk))
+    assert page.status_code == 200 and "ATTEMPT-ERROR-MARK" in page.content.decode()
+    case = world["case"]
+    deadline = deadline_start(
+        kind=DeadlineKind.ASSESSMENT,
+        subject=case,
+        label="assess",
+        responsible=Responsible(desk=case.lead_desk),
+        case_id=case.pk,
+    )
+    Escalation.objects.create(
+        deadline=deadline,
+        level=1,
+        kind="escalation",
+        recipient_label="ESCALATED-TO-MARK",
+        created_at=now,
+    )
+    page = client.get(url(Deadline, "change", deadline.pk))
+    assert page.status_code == 200 and "ESCALATED-TO-MARK" in page.content.decode()

@@ -210,3 +210,63 @@ def test_payload_is_sent_as_compact_sorted_json(platform, webhook_receiver):
     body = webhook_receiver.requests[0].body
     assert json.loads(body) == {"type": "t", "timestamp": iso_utc(now), "data": {"a": 1, "b": 2}}
     assert body.startswith(b'{"data":{"a":1,"b":2},"timestamp":')
+
+
+def test_each_receiver_gets_its_messages_in_the_order_they_were_recorded(
+    platform, webhook_receiver, django_capture_on_commit_callbacks
+):
+    """A catch-up records a receiver's escalations oldest first; however their delivery
+    tasks are picked up, they arrive in that order. Another receiver is not held up."""
+    now = timezone.now()
+    first, second, third = (
+        notify_platform(
+            platform=platform,
+            event_type="order.issued",
+            payload={"n": n},
+            dedupe_key=f"seq{n}",
+            now=now,
+        )
+        for n in (1, 2, 3)
+    )
+    elsewhere = notification_enqueue(
+        channel=NotificationChannel.EMAIL,
+        recipient="duty@example.org",
+        event_type="x",
+        payload={},
+        dedupe_key="other",
+        subject="s",
+        now=now,
+    )
+    # The later tasks run first: nothing is sent while an earlier message is pending.
+    assert notification_deliver(notification_id=third.pk, now=now) is None
+    assert notification_deliver(notification_id=second.pk, now=now) is None
+    assert notification_deliver(notification_id=elsewhere.pk, now=now).ok
+    assert webhook_receiver.requests == []
+    # A failed first attempt still holds the others back until its retry succeeds.
+    webhook_receiver.fail_next = 1
+    assert not notification_deliver(notification_id=first.pk, now=now).ok
+    assert notification_deliver(notification_id=second.pk, now=now) is None
+    retry_at = Notification.objects.get(pk=first.pk).next_attempt_at
+    with django_capture_on_commit_callbacks() as kicked:
+        assert notification_deliver(notification_id=first.pk, now=retry_at).ok
+    assert len(kicked) == 1  # the receiver's next message is sent for at once
+    for later in (second, third):
+        assert notification_deliver(notification_id=later.pk, now=retry_at).ok
+    bodies = [json.loads(r.body)["data"] for r in webhook_receiver.requests]
+    assert bodies == [{"n": 1}, {"n": 1}, {"n": 2}, {"n": 3}]
+
+
+def test_the_periodic_scan_sends_a_backlog_in_recorded_order(platform, webhook_receiver):
+    from deadlines.tasks import deliver_pending_notifications
+
+    now = timezone.now()
+    for n in range(5):  # the later ones happen to be due earlier (an operator's retry)
+        notify_platform(
+            platform=platform,
+            event_type="order.issued",
+            payload={"n": n},
+            dedupe_key=f"scan{n}",
+            now=now - timedelta(seconds=n),
+        )
+    assert deliver_pending_notifications() == 5
+    assert [json.loads(r.body)["data"]["n"] for r in webhook_receiver.requests] == [0, 1, 2, 3, 4]

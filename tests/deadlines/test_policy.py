@@ -161,6 +161,22 @@ def test_business_day_deadlines_never_land_on_a_weekend_or_holiday(amount, start
     assert due > start
 
 
+@pytest.mark.parametrize(
+    ("start", "due"),
+    [
+        # 02:30 does not exist on 8 March 2026 in New York: 03:30 EDT, not 01:30 EST.
+        (datetime(2026, 3, 7, 2, 30), datetime(2026, 3, 8, 7, 30, tzinfo=UTC)),
+        # 01:30 happens twice on 1 November 2026: the second time (EST), the later.
+        (datetime(2026, 10, 31, 1, 30), datetime(2026, 11, 1, 6, 30, tzinfo=UTC)),
+    ],
+    ids=["skipped wall time", "repeated wall time"],
+)
+def test_a_day_window_ending_in_a_dst_change_falls_due_at_the_later_reading(start, due):
+    calendar = Calendar(timezone="America/New_York")
+    begun = start.replace(tzinfo=calendar.zone)
+    assert policy.add_window(begun, Window(1, Unit.DAYS), calendar) == due
+
+
 @settings(max_examples=300, deadline=None)
 @given(amount=st.integers(1, 15), start=starts, zone=zones)
 def test_day_windows_keep_local_wall_time_across_dst(amount, start, zone):
@@ -169,9 +185,10 @@ def test_day_windows_keep_local_wall_time_across_dst(amount, start, zone):
     local_start = start.astimezone(calendar.zone)
     local_due = due.astimezone(calendar.zone)
     assert (local_due.date() - local_start.date()).days == amount
-    # The wall time is kept unless DST skipped it; then it is moved by the gap only.
+    # The wall time is kept unless DST skipped it; then it is moved forward by the gap
+    # only, never back.
     wall = lambda d: d.hour * 60 + d.minute  # noqa: E731
-    assert abs(wall(local_due) - wall(local_start)) <= 60 or local_due.hour in (0, 23)
+    assert 0 <= wall(local_due) - wall(local_start) <= 60
     # Elapsed time differs from whole days by at most the DST shift.
     assert abs((due - start) - timedelta(days=amount)) <= timedelta(hours=2)
 

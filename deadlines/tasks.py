@@ -6,7 +6,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
-from .outbox import notification_deliver, pending_notification_ids
+from .outbox import Connections, notification_deliver, pending_notification_ids
 from .services import sweep_due
 
 logger = logging.getLogger(__name__)
@@ -45,6 +45,7 @@ def deliver_pending_notifications() -> int:
     whose delivery task was lost with a broker or worker."""
     now = timezone.now()
     ids = pending_notification_ids(now=now)
-    for notification_id in ids:
-        notification_deliver(notification_id=notification_id, now=now)
+    with Connections() as connections:  # one SMTP connection, kept-alive HTTP per host
+        for notification_id in ids:
+            notification_deliver(notification_id=notification_id, now=now, connections=connections)
     return len(ids)

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class Received:
     headers: dict[str, str]
     body: bytes
+    peer: tuple[str, int] = ("", 0)  # the sender's address and port: one per connection
 
 
 @dataclass
@@ -33,14 +34,18 @@ def start_receiver() -> tuple[Receiver, ThreadingHTTPServer]:
     receiver = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keeps a connection open for the next request
+
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            receiver.requests.append(Received(dict(self.headers.items()), body))
+            received = Received(dict(self.headers.items()), body, self.client_address)
+            receiver.requests.append(received)
             if receiver.fail_next > 0:
                 receiver.fail_next -= 1
                 self.send_response(503)
             else:
                 self.send_response(receiver.status)
+            self.send_header("Content-Length", "0")
             self.end_headers()
 
         def log_message(self, *args):

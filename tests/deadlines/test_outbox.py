@@ -270,3 +270,20 @@ def test_the_periodic_scan_sends_a_backlog_in_recorded_order(platform, webhook_r
         )
     assert deliver_pending_notifications() == 5
     assert [json.loads(r.body)["data"]["n"] for r in webhook_receiver.requests] == [0, 1, 2, 3, 4]
+
+
+def test_a_batch_reuses_one_connection_per_receiving_host(platform, webhook_receiver):
+    from deadlines.tasks import deliver_pending_notifications
+
+    now = timezone.now()
+    for n in range(3):
+        notify_platform(
+            platform=platform,
+            event_type="order.issued",
+            payload={"n": n},
+            dedupe_key=f"keep{n}",
+            now=now,
+        )
+    assert deliver_pending_notifications() == 3
+    assert len(webhook_receiver.requests) == 3
+    assert len({r.peer for r in webhook_receiver.requests}) == 1

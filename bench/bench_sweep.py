@@ -307,11 +307,12 @@ def main(argv: list[str]) -> int:
         # on_commit hook, but the hook sends no Celery message (no broker needed, none
         # polluted).
         outbox._deliver_later = lambda notification_id: None
+        outbox._deliver_batch_later = lambda notification_ids: None
 
         print("Deadline sweep benchmark (python -m bench sweep)")
         print("\n".join(machine_lines()))
         print(
-            "note        deadlines.outbox._deliver_later is patched to a no-op in this "
+            "note        deadlines.outbox._deliver_later and _deliver_batch_later are no-ops in this "
             "benchmark only:\n            Escalation, Notification and AuditEvent rows are "
             "written as in production,\n            but no Celery message is enqueued after "
             "commit."

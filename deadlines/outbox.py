@@ -108,36 +108,53 @@ def _deliver_later(notification_id: int) -> None:
         logger.warning("could not enqueue delivery of notification %s", notification_id)
 
 
-def notify_contact(
-    *, contact: Contact, subject: str, payload: dict, escalation, now
+def escalation_message(
+    escalation: Escalation, *, contact: Contact | None, user, subject: str, payload: dict, now
 ) -> Notification:
-    webhook = contact.channel == NotificationChannel.WEBHOOK
-    return notification_enqueue(
+    """The (unsaved) message of a reminder or escalation: to the person assigned, by
+    email, or to a roster contact by its channel. One per escalation (its dedupe key)."""
+    webhook = contact is not None and contact.channel == NotificationChannel.WEBHOOK
+    if user is not None:
+        recipient = user.email
+    else:
+        recipient = contact.webhook_url if webhook else contact.email
+    return Notification(
         channel=NotificationChannel.WEBHOOK if webhook else NotificationChannel.EMAIL,
-        recipient=contact.webhook_url if webhook else contact.email,
-        subject=subject,
+        recipient=recipient,
+        subject=subject[:300],
         event_type=payload["type"],
         payload=payload,
         dedupe_key=f"escalation:{escalation.pk}",
         contact=contact,
         escalation=escalation,
         case_id=escalation.deadline.case_id,
-        now=now,
+        created_at=now,
+        next_attempt_at=now,
     )
 
 
-def notify_user(*, user, subject: str, payload: dict, escalation, now) -> Notification:
-    return notification_enqueue(
-        channel=NotificationChannel.EMAIL,
-        recipient=user.email,
-        subject=subject,
-        event_type=payload["type"],
-        payload=payload,
-        dedupe_key=f"escalation:{escalation.pk}",
-        escalation=escalation,
-        case_id=escalation.deadline.case_id,
-        now=now,
-    )
+DELIVERY_TASK_BATCH = 100
+
+
+def notifications_enqueue(notifications: list[Notification]) -> list[Notification]:
+    """Record many messages with one insert in the caller's transaction (new ones: a
+    duplicate dedupe key fails the insert); after commit, delivery tasks take them a
+    hundred at a time."""
+    created = Notification.objects.bulk_create(notifications)
+    ids = [notification.pk for notification in created]
+    for start in range(0, len(ids), DELIVERY_TASK_BATCH):
+        chunk = ids[start : start + DELIVERY_TASK_BATCH]
+        transaction.on_commit(lambda chunk=chunk: _deliver_batch_later(chunk))
+    return created
+
+
+def _deliver_batch_later(notification_ids: list[int]) -> None:
+    from .tasks import deliver_notifications
+
+    try:
+        deliver_notifications.delay(notification_ids)
+    except Exception:  # the broker is down: the periodic delivery finds the rows anyway
+        logger.warning("could not enqueue delivery of %s notifications", len(notification_ids))
 
 
 def notify_platform(

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,7 @@ from takedown.core.errors import InvalidTransition
 from . import policy
 from .choices import DeadlineKind, DeadlineState, EscalationKind
 from .models import Deadline, DeadlinePause, Escalation
-from .outbox import notify_contact, notify_user
+from .outbox import escalation_message, notifications_enqueue
 from .selectors import RUNNING, UNFINISHED, of_subject
 
 logger = logging.getLogger(__name__)
@@ -421,79 +421,264 @@ class SweepResult:
 
 CLAIM_LEASE = timedelta(minutes=5)
 RETRY_AFTER_FAILURE = timedelta(minutes=5)
-SWEEP_BATCH = 50
+SWEEP_BATCH = 500
 
 
 def sweep_due(*, now: datetime | None = None, limit: int = 1000) -> SweepResult:
-    """One pass over the deadlines whose ``next_check_at`` has come, oldest first.
+    """One pass over the deadlines whose ``next_check_at`` has come, oldest first, in
+    batches of ``SWEEP_BATCH``: each batch is claimed with one statement, decided row by
+    row in policy code and written with one statement per table, in one transaction.
 
-    Each is claimed with a conditional update (``next_check_at`` still what we read), so a
-    sweep run twice or concurrently acts once; ``Escalation`` is unique per level as a
-    second guard. A row that fails is pushed forward so it cannot stall the sweep.
+    Several sweepers share the work without doing any twice: a claim skips the rows
+    another holds (PostgreSQL) and moves ``next_check_at`` past a lease, and
+    ``Escalation`` is unique per level as a last guard. A row that fails is pushed
+    forward alone; the rest of its batch still commits.
     """
     now = now or timezone.now()
     result = SweepResult(messages=[])
-    due = list(
-        Deadline.objects.filter(next_check_at__lte=now)
-        .order_by("next_check_at", "id")
-        .values_list("id", "next_check_at")[:limit]
-    )
-    rosters: dict[tuple, list[Contact]] = {}
-    for start in range(0, len(due), SWEEP_BATCH):
-        # One commit per batch, one savepoint per deadline: a failing row is rolled back
-        # alone and pushed forward, the others of its batch still commit.
+    rosters: dict[tuple, list[Contact]] = {}  # read once per responsible party per sweep
+    while result.checked + result.failed < limit:
         with atomic():
-            for deadline_id, seen in due[start : start + SWEEP_BATCH]:
-                try:
-                    with atomic():
-                        claimed = Deadline.objects.filter(
-                            pk=deadline_id, next_check_at=seen
-                        ).update(next_check_at=now + CLAIM_LEASE)
-                        if not claimed:
-                            continue
-                        result.checked += 1
-                        deadline = Deadline.objects.select_for_update(
-                            of=("self",), no_key=True
-                        ).get(pk=deadline_id)
-                        _check(deadline, now, result, rosters)
-                except Exception:
-                    logger.exception("deadline sweep failed for deadline %s", deadline_id)
-                    result.failed += 1
-                    Deadline.objects.filter(pk=deadline_id).update(
-                        next_check_at=now + RETRY_AFTER_FAILURE
-                    )
+            claimed = _claim(now, min(SWEEP_BATCH, limit - result.checked - result.failed))
+            if not claimed:
+                break
+            _sweep_batch(claimed, now, result, rosters)
     return result
 
 
-def _check(deadline: Deadline, now: datetime, result: SweepResult, rosters: dict) -> None:
-    responsible = Responsible.of(deadline)
-    key = (
+# One statement: the oldest due rows no other sweeper holds, locked and leased.
+_CLAIM_SQL = """
+WITH due AS (
+    SELECT id, next_check_at FROM deadlines_deadline
+    WHERE next_check_at <= %s ORDER BY next_check_at, id LIMIT %s
+    FOR NO KEY UPDATE SKIP LOCKED
+)
+UPDATE deadlines_deadline AS d SET next_check_at = %s FROM due WHERE d.id = due.id
+RETURNING d.id, due.next_check_at
+"""
+
+
+def _claim(now: datetime, size: int) -> list[int]:
+    """Up to ``size`` due deadlines, oldest first, taken for this sweeper: their
+    ``next_check_at`` moves past a lease, so no other sweep takes them meanwhile."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_CLAIM_SQL, [now, size, now + CLAIM_LEASE])
+            rows = cursor.fetchall()
+        return [pk for pk, _seen in sorted(rows, key=lambda row: (row[1], row[0]))]
+    # SQLite: write transactions are serialised, so one sweeper runs at a time.
+    due = Deadline.objects.filter(next_check_at__lte=now).order_by("next_check_at", "id")
+    ids = list(due.values_list("id", flat=True)[:size])
+    Deadline.objects.filter(pk__in=ids).update(next_check_at=now + CLAIM_LEASE)
+    return ids
+
+
+@dataclass
+class _Step:
+    """One reminder or escalation the sweep decided on: its row, who gets the message."""
+
+    escalation: Escalation
+    contact: Contact | None
+    user: object | None
+    subject: str
+
+
+@dataclass
+class _Plan:
+    deadline: Deadline
+    steps: list[_Step]
+    missed: bool  # it fell due in this sweep
+
+
+def _sweep_batch(ids: list[int], now: datetime, result: SweepResult, rosters: dict) -> None:
+    deadlines = Deadline.objects.select_related("assignee").in_bulk(ids)
+    done = set(Escalation.objects.filter(deadline_id__in=ids).values_list("deadline_id", "level"))
+    _load_rosters(deadlines.values(), rosters)
+    plans, failed = [], []
+    for pk in ids:  # oldest first
+        deadline = deadlines[pk]
+        try:
+            plans.append(_plan(deadline, now, rosters[_party(deadline)], done))
+        except Exception:
+            logger.exception("deadline sweep failed for deadline %s", pk)
+            failed.append(pk)
+    _write(plans, now, result, failed)
+    result.checked += len(ids) - len(failed)
+    result.failed += len(failed)
+    if failed:
+        Deadline.objects.filter(pk__in=failed).update(next_check_at=now + RETRY_AFTER_FAILURE)
+
+
+def _party(deadline: Deadline) -> tuple:
+    return (
         deadline.responsible_desk_id,
         deadline.responsible_platform_id,
         deadline.responsible_authority_id,
     )
-    if key not in rosters:  # one roster query per responsible party per sweep
-        rosters[key] = responsible.roster()
-    roster = rosters[key]
-    reminded = deadline.escalations.filter(level=0).exists()
+
+
+def _load_rosters(deadlines: Iterable[Deadline], rosters: dict) -> None:
+    for deadline in deadlines:
+        if (key := _party(deadline)) not in rosters:
+            rosters[key] = Responsible.of(deadline).roster()
+
+
+def _plan(deadline: Deadline, now: datetime, roster: list[Contact], done: set) -> _Plan:
+    """What the sweep does for one deadline, decided in memory: the deadline's new state
+    and level (set on it) and the reminders and escalations to write."""
+    steps: list[_Step] = []
+    reminded = (deadline.pk, 0) in done
+    missed = False
     if deadline.state == DeadlineState.OPEN and now < deadline.due_at:
         if now >= deadline.warn_at and not reminded:
-            reminded = _remind(deadline, roster, now, result)
+            reminded = True
+            if step := _reminder(deadline, roster, now):
+                steps.append(step)
     elif deadline.state in (DeadlineState.OPEN, DeadlineState.MISSED):
         if deadline.state == DeadlineState.OPEN:
-            deadline.state = DeadlineState.MISSED
-            deadline.missed_at = deadline.due_at
-            _audit(deadline, "missed", now=now)
+            deadline.state, deadline.missed_at, missed = DeadlineState.MISSED, deadline.due_at, True
         target = policy.escalation_levels_due(
             due_at=deadline.due_at, now=now, rungs=len(roster), interval=escalation_interval()
         )
         for level in range(deadline.escalation_level + 1, target + 1):
-            _escalate(deadline, level, roster[level - 1], now, result)
+            if (deadline.pk, level) not in done:  # a redelivered or concurrent sweep did it
+                steps.append(_escalation(deadline, level, roster[level - 1], now))
         deadline.escalation_level = max(deadline.escalation_level, target)
     deadline.next_check_at = _next_check(deadline, reminded=reminded, rungs=len(roster))
-    deadline.save(
-        update_fields=["state", "missed_at", "escalation_level", "next_check_at", "updated_at"]
+    deadline.updated_at = now
+    return _Plan(deadline, steps, missed)
+
+
+def _reminder(deadline: Deadline, roster: list[Contact], now: datetime) -> _Step | None:
+    assignee = deadline.assignee if deadline.assignee and deadline.assignee.email else None
+    contact = None if assignee else (roster[0] if roster else None)
+    if assignee is None and contact is None:
+        return None  # nobody to remind: nothing more to do before the due time
+    escalation = Escalation(
+        deadline=deadline,
+        level=0,
+        kind=EscalationKind.REMINDER,
+        contact=contact,
+        recipient_label=str(assignee.get_username() if assignee else contact.name),
+        created_at=now,
+        **_lateness(deadline.warn_at, now),
     )
+    subject = _("Reminder: %(label)s is due %(due)s UTC") % {
+        "label": deadline.label,
+        "due": f"{deadline.due_at:%Y-%m-%d %H:%M}",
+    }
+    return _Step(escalation, contact, assignee, subject)
+
+
+def _escalation(deadline: Deadline, level: int, contact: Contact, now: datetime) -> _Step:
+    escalation = Escalation(
+        deadline=deadline,
+        level=level,
+        kind=EscalationKind.ESCALATION,
+        contact=contact,
+        recipient_label=f"{contact.name} ({contact.get_role_display()})",
+        created_at=now,
+        **_lateness(deadline.due_at + escalation_interval() * (level - 1), now),
+    )
+    subject = _("Escalation (level %(level)d): %(label)s is overdue") % {
+        "level": level,
+        "label": deadline.label,
+    }
+    return _Step(escalation, contact, None, subject)
+
+
+_SWEPT_FIELDS = ["state", "missed_at", "escalation_level", "next_check_at", "updated_at"]
+# On PostgreSQL one UPDATE from arrays; Django's bulk_update builds a CASE per row and
+# field, which costs more Python than the sweep's own decisions.
+_UPDATE_SWEPT_SQL = """
+UPDATE deadlines_deadline AS d
+SET state = v.state, missed_at = v.missed_at, escalation_level = v.level,
+    next_check_at = v.next_check_at, updated_at = v.updated_at
+FROM unnest(%s::bigint[], %s::text[], %s::timestamptz[], %s::int[], %s::timestamptz[],
+            %s::timestamptz[]) AS v(id, state, missed_at, level, next_check_at, updated_at)
+WHERE d.id = v.id
+"""
+
+
+def _update_swept(deadlines: list[Deadline]) -> None:
+    if connection.vendor != "postgresql":
+        Deadline.objects.bulk_update(deadlines, _SWEPT_FIELDS)
+        return
+    columns = zip(
+        *(
+            (d.pk, d.state, d.missed_at, d.escalation_level, d.next_check_at, d.updated_at)
+            for d in deadlines
+        ),
+        strict=True,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_UPDATE_SWEPT_SQL, [list(column) for column in columns])
+
+
+def _write(plans: list[_Plan], now: datetime, result: SweepResult, failed: list[int]) -> None:
+    """Write the plans with one statement per table; if that fails, write each half
+    alone, down to the one row that fails (it is left for a retry)."""
+    if not plans:
+        return
+    try:
+        with atomic():
+            _write_all(plans, now)
+    except Exception:
+        if len(plans) == 1:
+            logger.exception("deadline sweep failed for deadline %s", plans[0].deadline.pk)
+            failed.append(plans[0].deadline.pk)
+            return
+        middle = len(plans) // 2
+        _write(plans[:middle], now, result, failed)
+        _write(plans[middle:], now, result, failed)
+        return
+    for plan in plans:
+        for step in plan.steps:
+            escalation = step.escalation
+            if escalation.kind == EscalationKind.REMINDER:
+                result.reminders += 1
+                result.messages.append(f"remind {escalation.recipient_label}: {step.subject}")
+            else:
+                result.escalations += 1
+                result.messages.append(
+                    f"escalate level {escalation.level} to {escalation.recipient_label}: "
+                    f"{step.subject}"
+                )
+
+
+def _write_all(plans: list[_Plan], now: datetime) -> None:
+    steps = [step for plan in plans for step in plan.steps]
+    Escalation.objects.bulk_create([step.escalation for step in steps])
+    notifications_enqueue(
+        [
+            escalation_message(
+                step.escalation,
+                contact=step.contact,
+                user=step.user,
+                subject=step.subject,
+                payload=_payload(step.escalation.deadline, step.escalation, now),
+                now=now,
+            )
+            for step in steps
+        ]
+    )
+    _update_swept([plan.deadline for plan in plans])
+    for plan in plans:  # the events join the chain in one append, at the batch's commit
+        if plan.missed:
+            _audit(plan.deadline, "missed", now=now)
+        for step in plan.steps:
+            escalation = step.escalation
+            if escalation.kind == EscalationKind.REMINDER:
+                _audit(plan.deadline, "reminded", now=now, recipient=escalation.recipient_label)
+            else:
+                _audit(
+                    plan.deadline,
+                    "escalated",
+                    now=now,
+                    level=escalation.level,
+                    recipient=escalation.recipient_label,
+                    late_by=escalation.late_by,
+                )
 
 
 def _lateness(scheduled: datetime, now: datetime) -> dict:
@@ -507,84 +692,6 @@ def _lateness(scheduled: datetime, now: datetime) -> dict:
         "after downtime."
     ) % {"late": policy.humanise(now - scheduled), "due": f"{scheduled:%Y-%m-%d %H:%M}"}
     return {"late_by": now - scheduled, "note": note}
-
-
-def _create_escalation(deadline: Deadline, **fields) -> Escalation | None:
-    try:
-        with atomic():
-            return Escalation.objects.create(deadline=deadline, **fields)
-    except IntegrityError:
-        return None  # this level was already acted on (a redelivered or concurrent sweep)
-
-
-def _remind(deadline: Deadline, roster: list[Contact], now: datetime, result: SweepResult) -> bool:
-    assignee = deadline.assignee if deadline.assignee and deadline.assignee.email else None
-    contact = None if assignee else (roster[0] if roster else None)
-    if assignee is None and contact is None:
-        return True  # nobody to remind: nothing more to do before the due time
-    escalation = _create_escalation(
-        deadline,
-        level=0,
-        kind=EscalationKind.REMINDER,
-        contact=contact,
-        recipient_label=str(assignee.get_username() if assignee else contact.name),
-        created_at=now,
-        **_lateness(deadline.warn_at, now),
-    )
-    if escalation is None:
-        return True
-    subject = _("Reminder: %(label)s is due %(due)s UTC") % {
-        "label": deadline.label,
-        "due": f"{deadline.due_at:%Y-%m-%d %H:%M}",
-    }
-    payload = _payload(deadline, escalation, now)
-    if assignee is not None:
-        notify_user(user=assignee, subject=subject, payload=payload, escalation=escalation, now=now)
-    else:
-        notify_contact(
-            contact=contact, subject=subject, payload=payload, escalation=escalation, now=now
-        )
-    _audit(deadline, "reminded", now=now, recipient=escalation.recipient_label)
-    result.reminders += 1
-    result.messages.append(f"remind {escalation.recipient_label}: {subject}")
-    return True
-
-
-def _escalate(
-    deadline: Deadline, level: int, contact: Contact, now: datetime, result: SweepResult
-) -> None:
-    escalation = _create_escalation(
-        deadline,
-        level=level,
-        kind=EscalationKind.ESCALATION,
-        contact=contact,
-        recipient_label=f"{contact.name} ({contact.get_role_display()})",
-        created_at=now,
-        **_lateness(deadline.due_at + escalation_interval() * (level - 1), now),
-    )
-    if escalation is None:
-        return
-    subject = _("Escalation (level %(level)d): %(label)s is overdue") % {
-        "level": level,
-        "label": deadline.label,
-    }
-    notify_contact(
-        contact=contact,
-        subject=subject,
-        payload=_payload(deadline, escalation, now),
-        escalation=escalation,
-        now=now,
-    )
-    _audit(
-        deadline,
-        "escalated",
-        now=now,
-        level=level,
-        recipient=escalation.recipient_label,
-        late_by=escalation.late_by,
-    )
-    result.escalations += 1
-    result.messages.append(f"escalate level {level} to {escalation.recipient_label}: {subject}")
 
 
 def _payload(deadline: Deadline, escalation: Escalation, now: datetime) -> dict:

@@ -174,14 +174,14 @@ def test_a_failing_row_does_not_stall_the_sweep(desk_with_roster, monkeypatch):
     )
     from deadlines import services
 
-    original = services._check
+    original = services._plan
 
-    def explode(deadline, now, result, rosters):
+    def explode(deadline, now, roster, done):
         if deadline.pk == bad.pk:
             raise RuntimeError("boom")
-        return original(deadline, now, result, rosters)
+        return original(deadline, now, roster, done)
 
-    monkeypatch.setattr(services, "_check", explode)
+    monkeypatch.setattr(services, "_plan", explode)
     now = good.due_at
     result = sweep_due(now=now)
     assert (result.failed, result.escalations) == (1, 1)
@@ -208,3 +208,89 @@ def test_scan_deadlines_refuses_a_naive_time():
 
     with pytest.raises(CommandError, match="offset"):
         call_command("scan_deadlines", now="2026-06-01T10:00:00")
+
+
+# --- Set-based: cost per batch, not per deadline ------------------------------------------
+
+
+def many_due(desk, count):
+    """``count`` deadlines of one desk's roster, all due at the same moment."""
+    return [
+        start(
+            DeadlineKind.ASSESSMENT, DeskFactory(authority=desk.authority), Responsible(desk=desk)
+        )
+        for _ in range(count)
+    ]
+
+
+@pytest.mark.django_db(transaction=True)  # the sweep's own transactions, as in production
+def test_a_batch_costs_the_same_statements_for_five_deadlines_or_forty(desk_with_roster):
+    """Claim, read, and write escalations, notifications, deadlines and the audit chain
+    once per batch: forty due deadlines take the statements of five."""
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for count in (5, 40):
+        deadlines = many_due(desk_with_roster, count)
+        with CaptureQueriesContext(connection) as captured:
+            result = sweep_due(now=deadlines[0].due_at + timedelta(minutes=1))
+        assert result.escalations == count
+        counts.append(len(captured.captured_queries))
+    # (SQLite splits an insert of many rows to stay under its parameter limit: a
+    # statement or two more; per deadline it would be hundreds.)
+    assert counts[1] - counts[0] <= 2, counts
+    assert Escalation.objects.count() == Notification.objects.count() == 45
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_swept_batch_chains_its_audit_events_and_an_edit_is_caught(desk_with_roster):
+    from django.db import transaction
+
+    from takedown.core.audit import verify_chain
+
+    deadlines = many_due(desk_with_roster, 12)
+    sweep_due(now=deadlines[0].due_at + timedelta(minutes=1))
+    swept = AuditEvent.objects.filter(action__in=["deadline.missed", "deadline.escalated"])
+    assert swept.count() == 24
+    checked, broken = verify_chain()
+    assert broken is None and checked == AuditEvent.objects.count()
+    victim = swept.order_by("id")[7]  # in the middle of the batch's one append
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # past the append-only trigger, as an intruder
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            "UPDATE core_auditevent SET data = %s WHERE id = %s", ['{"level": 9}', victim.pk]
+        )
+    _checked, broken = verify_chain()
+    assert broken is not None and broken.event_id == victim.pk
+
+
+def test_a_row_that_cannot_be_written_is_isolated_and_the_batch_commits(
+    desk_with_roster, monkeypatch
+):
+    """A write that fails for one row (here: made to) is retried in halves down to that
+    row, which is pushed forward; the others are written, once."""
+    from deadlines import services
+
+    deadlines = many_due(desk_with_roster, 9)
+    bad = deadlines[4]
+    original = services._write_all
+
+    def refuse_bad(plans, now):
+        if any(plan.deadline.pk == bad.pk for plan in plans):
+            raise RuntimeError("cannot write this one")
+        return original(plans, now)
+
+    monkeypatch.setattr(services, "_write_all", refuse_bad)
+    now = deadlines[0].due_at + timedelta(minutes=1)
+    result = sweep_due(now=now)
+    assert (result.checked, result.failed, result.escalations) == (8, 1, 8)
+    assert not Escalation.objects.filter(deadline=bad).exists()
+    assert Escalation.objects.count() == Notification.objects.count() == 8
+    bad.refresh_from_db()
+    assert (
+        bad.state == DeadlineState.OPEN and bad.next_check_at == now + services.RETRY_AFTER_FAILURE
+    )
+    from takedown.core.audit import verify_chain
+
+    assert verify_chain()[1] is None

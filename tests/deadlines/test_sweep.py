@@ -294,3 +294,60 @@ def test_a_row_that_cannot_be_written_is_isolated_and_the_batch_commits(
     from takedown.core.audit import verify_chain
 
     assert verify_chain()[1] is None
+
+
+SWEEPER = """
+import os, sys, time
+import django
+
+django.setup()
+from datetime import datetime
+from deadlines import services
+
+services.SWEEP_BATCH = 5  # many small batches, so the sweepers interleave
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.01)
+result = services.sweep_due(now=datetime.fromisoformat(sys.argv[2]))
+print(result.checked, result.escalations, result.failed)
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sweepers_in_separate_processes_act_once_on_each_deadline(desk_with_roster, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from takedown.core.audit import verify_chain
+
+    if connection.vendor != "postgresql":
+        service_unavailable("concurrent sweepers in processes need PostgreSQL")
+    deadlines = many_due(desk_with_roster, 60)
+    now = deadlines[0].due_at + timedelta(minutes=1)
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DJANGO_SETTINGS_MODULE": "takedown.settings.test",
+    }
+    go = tmp_path / "go"
+    sweepers = [
+        subprocess.Popen(
+            [sys.executable, "-c", SWEEPER, str(go), now.isoformat()],
+            env=env,
+            cwd=Path(__file__).resolve().parents[2],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    go.touch()  # all three start sweeping at once
+    outputs = [sweeper.communicate(timeout=120)[0] for sweeper in sweepers]
+    assert all(sweeper.returncode == 0 for sweeper in sweepers), outputs
+    counts = [tuple(map(int, output.split())) for output in outputs]
+    assert sum(checked for checked, _e, _f in counts) == 60
+    assert sum(escalations for _c, escalations, _f in counts) == 60
+    assert Escalation.objects.count() == Notification.objects.count() == 60
+    assert verify_chain()[1] is None

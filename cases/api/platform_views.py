@@ -117,8 +117,9 @@ class OrderAction(PlatformView, APIView):
         )
 
     def orders_of(self, client):
-        """The orders this action may act on."""
-        return platform_orders(client)
+        """The orders this action may act on (the bare rows: the service locks and reads
+        what it needs, and the answer is read afresh)."""
+        return orders_for_platform(client.platform)
 
     def _act(self, request, client, pk):
         order = get_object_or_404(self.orders_of(client), pk=pk)

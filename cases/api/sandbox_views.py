@@ -15,7 +15,7 @@ from .platform_serializers import (
     SandboxObjectionDecisionInputSerializer,
     SandboxWithdrawInputSerializer,
 )
-from .platform_views import OrderAction, platform_orders
+from .platform_views import OrderAction
 from .views import IDEMPOTENCY_HEADER
 
 
@@ -35,7 +35,7 @@ class SandboxOrderAction(OrderAction):
     """A POST on one of the caller's own sandbox orders."""
 
     def orders_of(self, client):
-        return platform_orders(client).filter(is_sandbox=True)
+        return super().orders_of(client).filter(is_sandbox=True)
 
 
 class AnswerClarification(SandboxOrderAction):

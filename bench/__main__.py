@@ -10,6 +10,10 @@ BENCHMARKS = {
         "bench.bench_sweep",
         "one deadline sweep at 100,000 and 1,000,000 deadlines vs raw indexed SQL",
     ),
+    "surge": (
+        "bench.bench_surge",
+        "100,000 clocks warning and falling due at once: the sweep with 1, 2, 4 sweepers vs set-based SQL",
+    ),
     "intake": (
         "bench.bench_intake",
         "bulk intake of 100,000 items with de-duplication vs a plain bulk_create",

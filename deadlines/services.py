@@ -8,6 +8,7 @@ writes its audit event in the same transaction; messages go through the outbox.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -424,7 +425,9 @@ RETRY_AFTER_FAILURE = timedelta(minutes=5)
 SWEEP_BATCH = 500
 
 
-def sweep_due(*, now: datetime | None = None, limit: int = 1000) -> SweepResult:
+def sweep_due(
+    *, now: datetime | None = None, limit: int = 1000, budget_seconds: float | None = None
+) -> SweepResult:
     """One pass over the deadlines whose ``next_check_at`` has come, oldest first, in
     batches of ``SWEEP_BATCH``: each batch is claimed with one statement, decided row by
     row in policy code and written with one statement per table, in one transaction.
@@ -432,12 +435,16 @@ def sweep_due(*, now: datetime | None = None, limit: int = 1000) -> SweepResult:
     Several sweepers share the work without doing any twice: a claim skips the rows
     another holds (PostgreSQL) and moves ``next_check_at`` past a lease, and
     ``Escalation`` is unique per level as a last guard. A row that fails is pushed
-    forward alone; the rest of its batch still commits.
+    forward alone; the rest of its batch still commits. With ``budget_seconds``, no new
+    batch is started once that much time has passed (what is left waits for the next).
     """
     now = now or timezone.now()
     result = SweepResult(messages=[])
     rosters: dict[tuple, list[Contact]] = {}  # read once per responsible party per sweep
-    while result.checked + result.failed < limit:
+    stop_at = None if budget_seconds is None else time.monotonic() + budget_seconds
+    while result.checked + result.failed < limit and (
+        stop_at is None or time.monotonic() < stop_at
+    ):
         with atomic():
             claimed = _claim(now, min(SWEEP_BATCH, limit - result.checked - result.failed))
             if not claimed:
@@ -496,14 +503,15 @@ def _sweep_batch(ids: list[int], now: datetime, result: SweepResult, rosters: di
     _load_rosters(deadlines.values(), rosters)
     plans, failed = [], []
     for pk in ids:  # oldest first
-        deadline = deadlines[pk]
+        if (deadline := deadlines.get(pk)) is None:
+            continue  # gone since the claim (its case was deleted)
         try:
             plans.append(_plan(deadline, now, rosters[_party(deadline)], done))
         except Exception:
             logger.exception("deadline sweep failed for deadline %s", pk)
             failed.append(pk)
     _write(plans, now, result, failed)
-    result.checked += len(ids) - len(failed)
+    result.checked += len(deadlines) - len(failed)
     result.failed += len(failed)
     if failed:
         Deadline.objects.filter(pk__in=failed).update(next_check_at=now + RETRY_AFTER_FAILURE)

@@ -12,13 +12,18 @@ from .services import sweep_due
 logger = logging.getLogger(__name__)
 
 LAST_SWEEP_CACHE_KEY = "deadlines:last-sweep"
+SWEEP_TASK_LIMIT = 1_000_000
+SWEEP_TASK_BUDGET_SECONDS = 120
 
 
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300, ignore_result=True)
 def sweep_deadlines() -> dict:
     """Every minute from beat: warn, mark missed, escalate. Safe to run twice at once."""
     now = timezone.now()
-    result = sweep_due(now=now)
+    # Everything due, in batches, for up to two minutes (within the task's time limit):
+    # a surge is swept in one go, and a sweep still running when beat starts the next
+    # shares the rest with it (each claims rows the other does not hold).
+    result = sweep_due(now=now, limit=SWEEP_TASK_LIMIT, budget_seconds=SWEEP_TASK_BUDGET_SECONDS)
     cache.set(LAST_SWEEP_CACHE_KEY, now.timestamp(), timeout=None)
     if result.checked:
         logger.info(

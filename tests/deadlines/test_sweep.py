@@ -351,3 +351,15 @@ def test_sweepers_in_separate_processes_act_once_on_each_deadline(desk_with_rost
     assert sum(escalations for _c, escalations, _f in counts) == 60
     assert Escalation.objects.count() == Notification.objects.count() == 60
     assert verify_chain()[1] is None
+
+
+def test_the_task_sweeps_everything_due_in_batches_until_its_budget(desk_with_roster, monkeypatch):
+    from deadlines import services, tasks
+
+    monkeypatch.setattr(services, "SWEEP_BATCH", 2)
+    deadlines = many_due(desk_with_roster, 5)
+    now = deadlines[0].due_at + timedelta(minutes=1)
+    assert sweep_due(now=now, budget_seconds=0).checked == 0  # no batch started
+    monkeypatch.setattr(tasks.timezone, "now", lambda: now)
+    assert tasks.sweep_deadlines() == {"checked": 5, "escalations": 5}  # three batches
+    assert not Deadline.objects.filter(next_check_at__lte=now).exists()

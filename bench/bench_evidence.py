@@ -122,6 +122,46 @@ def raw_aesgcm(source: Source, chunk_size: int) -> None:
         aead.encrypt(nonce, chunk, ad)
 
 
+def _aead_layout(chunk_size: int, size: int):
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    aead, salt = AESGCM(os.urandom(32)), os.urandom(8)
+    header = b"TDEV" + bytes([1]) + struct.pack(">I", chunk_size) + salt
+    file_id, total = uuid.uuid4().bytes, -(-size // chunk_size)
+
+    def seal(index: int, chunk) -> bytes:
+        ad = header + file_id + struct.pack(">IB", index, index == total - 1)
+        return aead.encrypt(salt + struct.pack(">I", index), chunk, ad)
+
+    return seal
+
+
+def necessary_single(source: Source, chunk_size: int) -> None:
+    """The work the writer cannot skip, one pass on one thread: per chunk AES-256-GCM,
+    SHA-256 and MD5."""
+    seal = _aead_layout(chunk_size, source.size)
+    sha256, md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
+    for index, chunk in enumerate(source.pieces(chunk_size)):
+        seal(index, chunk)
+        sha256.update(chunk)
+        md5.update(chunk)
+
+
+def necessary_threaded(source: Source, chunk_size: int) -> None:
+    """The same work, the two hashes of each chunk on two threads while this one
+    encrypts it (hashlib and AES-GCM release the GIL on large buffers)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    seal = _aead_layout(chunk_size, source.size)
+    sha256, md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for index, chunk in enumerate(source.pieces(chunk_size)):
+            jobs = [pool.submit(sha256.update, chunk), pool.submit(md5.update, chunk)]
+            seal(index, chunk)
+            for job in jobs:
+                job.result()
+
+
 def hashes_only(source: Source, write_size: int) -> None:
     sha256, md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
     for piece in source.pieces(write_size):
@@ -414,6 +454,8 @@ def run(var_dir: Path, *, size: int, block: int, write_size: int, rounds: int) -
         "generation only (the views)": lambda: generation_only(source, write_size, chunk_size),
         "raw AESGCM (1 MiB chunks)": lambda: raw_aesgcm(source, chunk_size),
         "SHA-256 + MD5 only": lambda: hashes_only(source, write_size),
+        "necessary work, one thread": lambda: necessary_single(source, chunk_size),
+        "necessary work, threaded": lambda: necessary_threaded(source, chunk_size),
         "EncryptingWriter -> null sink": lambda: writer_null(source, write_size, chunk_size),
         "EncryptingWriter -> storage": lambda: writer_storage(source, write_size, chunk_size),
     }
@@ -440,8 +482,15 @@ def run(var_dir: Path, *, size: int, block: int, write_size: int, rounds: int) -
         ],
         title=f"2. Throughput ({size / MIB:,.0f} MiB; median of {rounds} rounds, alternating)",
     )
+    necessary = min(median["necessary work, one thread"], median["necessary work, threaded"])
+    ratio = necessary / figure
     print(
-        f"\nEncrypting and storing: {mib_s(size, figure):,.0f} MiB/s; raw AESGCM over the same "
+        f"\nNecessary work (AES-256-GCM + SHA-256 + MD5, best of one thread and threaded): "
+        f"{mib_s(size, necessary):,.0f} MiB/s; the writer into storage reaches {ratio:.2f}× of "
+        f"it. Target ≥ 0.90×: {'met' if ratio >= 0.9 else 'not met'}"
+    )
+    print(
+        f"Encrypting and storing: {mib_s(size, figure):,.0f} MiB/s; raw AESGCM over the same "
         f"bytes {mib_s(size, raw):,.0f} MiB/s; ratio {mib_s(size, figure) / mib_s(size, raw):.3f} "
         f"(the writer takes {figure / raw:.1f}× the raw time)"
     )

@@ -23,11 +23,14 @@ chunk taken from another file, and an edited header.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import struct
+import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -47,6 +50,30 @@ _SALT_SIZE = 8
 _HEADER = struct.Struct(">4sBI8s")
 HEADER_SIZE = _HEADER.size
 _MAX_CHUNKS = 2**32  # the chunk index is 4 bytes of the nonce
+
+
+# SHA-256 and MD5 of a chunk run on two of these threads while the calling thread
+# encrypts it, and the third writes the previous sealed chunk: hashlib, AES-GCM and file
+# writes release the GIL on large buffers, so they use every core. One pool per process
+# (made on first use, and again in a forked child).
+_workers: ThreadPoolExecutor | None = None
+_workers_lock = threading.Lock()
+
+
+def _worker_pool() -> ThreadPoolExecutor:
+    global _workers
+    with _workers_lock:
+        if _workers is None:
+            _workers = ThreadPoolExecutor(max_workers=3, thread_name_prefix="evidence-seal")
+        return _workers
+
+
+def _forget_pool_in_child() -> None:
+    global _workers, _workers_lock
+    _workers, _workers_lock = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_pool_in_child)
 
 
 class EvidenceIntegrityError(Exception):
@@ -89,11 +116,12 @@ def _as_uuid(file_id: uuid.UUID | str) -> uuid.UUID:
 class EncryptingWriter:
     """Encrypts a stream written to it piece by piece into ``sink``.
 
-    Holds at most one chunk of plaintext: a full chunk is sealed only once more data
-    arrives, so the last chunk can be marked final by ``close()``. Hashes (SHA-256, MD5)
-    and size are of the plaintext, computed on the way through. If writing fails
-    half-way, do not call ``close()``: the stored stream then has no final chunk and
-    will never decrypt, which is what an aborted upload should leave behind.
+    Holds at most one chunk of plaintext (and one sealed chunk on its way to the sink): a
+    full chunk is sealed only once more data arrives, so the last chunk can be marked
+    final by ``close()``. Hashes (SHA-256, MD5) and size are of the plaintext, computed
+    on the way through, beside the encryption. If writing fails half-way, call
+    ``abort()``, not ``close()``: the stored stream then has no final chunk and will
+    never decrypt, which is what an aborted upload should leave behind.
     """
 
     def __init__(
@@ -120,6 +148,7 @@ class EncryptingWriter:
         self._sha256 = hashlib.sha256()
         self._md5 = hashlib.md5(usedforsecurity=False)
         self._closed = False
+        self._writing = None  # the sink's write of the last sealed chunk, under way
         sink.write(self._header)
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
@@ -127,8 +156,6 @@ class EncryptingWriter:
             raise ValueError("write to a closed EncryptingWriter.")
         view = memoryview(data).cast("B")
         written = len(view)
-        self._sha256.update(view)
-        self._md5.update(view)
         self._size += written
         chunk_size = self._chunk_size
         while view:
@@ -149,6 +176,7 @@ class EncryptingWriter:
         if self._closed:
             raise ValueError("EncryptingWriter is already closed.")
         self._seal(self._buffer, final=True)
+        self._wait_for_write()
         self._buffer.clear()
         self._closed = True
         return SealedFile(
@@ -164,8 +192,37 @@ class EncryptingWriter:
             raise ValueError("File too large for this chunk size.")
         nonce = self._salt + struct.pack(">I", self._index)
         ad = _associated_data(self._header, self._file_id, self._index, final=final)
-        self._sink.write(self._aead.encrypt(nonce, plaintext, ad))
+        # Every byte is sealed once, in order, so hashing what is sealed hashes the file.
+        # The chunk is only read meanwhile, and both hashes finish before it is reused.
+        pool = _worker_pool()
+        hashing = [
+            pool.submit(self._sha256.update, plaintext),
+            pool.submit(self._md5.update, plaintext),
+        ]
+        try:
+            sealed = self._aead.encrypt(nonce, plaintext, ad)
+        finally:
+            for job in hashing:
+                job.result()
+        # The sealed chunk goes to the sink while the next one is hashed and encrypted;
+        # writes stay in order (one at a time), and at most one sealed chunk waits.
+        self._wait_for_write()
+        self._writing = pool.submit(self._sink.write, sealed)
         self._index += 1
+
+    def abort(self) -> None:
+        """Stop without a final chunk; the write under way ends first (whatever its
+        outcome), so the sink can be closed and deleted."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            with contextlib.suppress(Exception):
+                writing.result()
+        self._closed = True
+
+    def _wait_for_write(self) -> None:
+        if self._writing is not None:
+            writing, self._writing = self._writing, None
+            writing.result()
 
 
 def _read_exact(source: BinarySource, size: int) -> bytes:

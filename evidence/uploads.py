@@ -199,6 +199,7 @@ class EncryptingUploadHandler(FileUploadHandler):
         """Delete every file this handler wrote that no row took (see keep()), closing one
         still being written. Safe to call more than once."""
         if self._writer is not None:
+            self._writer.abort()
             self._sink.close()
             self._writer = None
         storage = evidence_storage()

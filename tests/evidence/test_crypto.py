@@ -289,3 +289,33 @@ def test_decrypting_64_mib_from_a_file_uses_constant_memory(tmp_path):
     print(f"decrypt 64 MiB: tracemalloc peak {peak / 2**20:.2f} MiB")
     assert size == 64 * 1024 * 1024
     assert peak < 8 * 1024 * 1024
+
+
+class FailingSink:
+    """Takes ``accept`` writes, then fails as a full disk does."""
+
+    def __init__(self, accept: int) -> None:
+        self.accept, self.writes = accept, []
+
+    def write(self, data) -> int:
+        if len(self.writes) >= self.accept:
+            raise OSError("No space left on device")
+        self.writes.append(bytes(data))
+        return len(data)
+
+
+@pytest.mark.parametrize("accept", [1, 2, 4])
+def test_a_sink_that_fails_is_reported_by_the_writer_and_abort_ends_it(accept):
+    """Sealed chunks reach the sink on another thread: its failure still reaches the
+    caller (from write or close), nothing is written after it, and abort() returns once
+    the write under way has ended."""
+    sink = FailingSink(accept)
+    writer = EncryptingWriter(uuid.uuid4(), sink, chunk_size=CHUNK)
+    with pytest.raises(OSError, match="No space left"):
+        for _ in range(8):
+            writer.write(os.urandom(CHUNK))
+        writer.close()
+    writer.abort()
+    assert len(sink.writes) == accept  # the header and the chunks before the failure
+    with pytest.raises(ValueError, match="closed"):
+        writer.write(b"more")

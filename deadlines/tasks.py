@@ -47,11 +47,10 @@ def deliver_notification(notification_id: int) -> None:
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300, ignore_result=True)
 def deliver_notifications(notification_ids: list[int]) -> int:
     """A batch the sweep recorded, over shared connections; each row keeps its own
-    claim, retries and dead letter."""
-    now = timezone.now()
+    claim, retries and dead letter (and its own time: a slow receiver takes seconds)."""
     with Connections() as connections:
         outcomes = [
-            notification_deliver(notification_id=pk, now=now, connections=connections)
+            notification_deliver(notification_id=pk, connections=connections)
             for pk in notification_ids
         ]
     return sum(1 for outcome in outcomes if outcome is not None and outcome.ok)

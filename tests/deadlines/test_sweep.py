@@ -363,3 +363,24 @@ def test_the_task_sweeps_everything_due_in_batches_until_its_budget(desk_with_ro
     monkeypatch.setattr(tasks.timezone, "now", lambda: now)
     assert tasks.sweep_deadlines() == {"checked": 5, "escalations": 5}  # three batches
     assert not Deadline.objects.filter(next_check_at__lte=now).exists()
+
+
+def test_the_sweeps_messages_go_to_one_delivery_task_per_hundred(
+    desk_with_roster, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from deadlines import tasks
+
+    handed = []
+    monkeypatch.setattr(
+        tasks.deliver_notifications,
+        "delay",
+        lambda ids: handed.append(ids) or tasks.deliver_notifications(ids),
+    )
+    deadlines = many_due(desk_with_roster, 3)
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep_due(now=deadlines[0].due_at + timedelta(minutes=1))
+    assert [len(ids) for ids in handed] == [3]  # one task for the batch's three messages
+    assert set(Notification.objects.values_list("status", flat=True)) == {"delivered"}
+    assert len(mail.outbox) == 3

@@ -24,7 +24,7 @@ from cases.choices import CaseStatus, ParticipantRole, ReportSource
 from cases.models import Case, CaseParticipant, Report, ReportedItem, ReportItem
 from cases.normalise import InvalidURL, normalise_url
 from cases.routing import DomainIndex, desk_for, route
-from cases.services.joins import Link, report_link
+from cases.services.joins import Link, report_links
 from cases.submitters import Submitter
 from deadlines.choices import DeadlineKind
 from deadlines.services import Responsible, deadline_start
@@ -374,12 +374,13 @@ def _intake(
         batch_size=2000,
     )
     _announce(opened_rows, report, submitter, now)
-    links = {
-        case.pk: report_link(
-            case=case, desk=reporting_desk, report=report, submitter=submitter, now=now
-        )
-        for case in joined.values()
-    }
+    links = report_links(
+        cases=list(joined.values()),
+        desk=reporting_desk,
+        report=report,
+        submitter=submitter,
+        now=now,
+    )
 
     result = IntakeResult(
         report=report,

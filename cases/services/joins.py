@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,37 +46,106 @@ def joins_without_acceptance(lead_code: str, reporting_code: str, *, on: date) -
 
 def report_link(*, case: Case, desk: LiaisonDesk, report: Report, submitter, now) -> Link:
     """Link a matching report's desk to ``case``; say what happened."""
-    outcome = Link.MEMBER
-    join = None
-    if not case.participants.filter(desk=desk).exists():
+    return report_links(cases=[case], desk=desk, report=report, submitter=submitter, now=now)[
+        case.pk
+    ]
+
+
+def report_links(
+    *, cases: list[Case], desk: LiaisonDesk, report: Report, submitter, now
+) -> dict[int, Link]:
+    """Link a matching report's desk to each of ``cases`` (a bulk file may match
+    thousands): memberships, agreements and open requests read once for all, new
+    participants and requests written with one statement each. What happened, by case."""
+    members = set(
+        CaseParticipant.objects.filter(case__in=cases, desk=desk).values_list("case_id", flat=True)
+    )
+    desk_code = desk.authority.jurisdiction_id
+    let_in: dict[str, bool] = {}  # by the lead's jurisdiction: an agreement lets it in
+    outcomes: dict[int, Link] = {}
+    joining, asking = [], []
+    for case in cases:
+        if case.pk in members:
+            outcomes[case.pk] = Link.MEMBER
+            continue
         lead_code = case.lead_desk.authority.jurisdiction_id
-        desk_code = desk.authority.jurisdiction_id
-        if joins_without_acceptance(lead_code, desk_code, on=now.date()):
-            _participate(case, desk, now, _("Reported the same item (agreement)"))
-            outcome = Link.JOINED
-        else:
-            join, created = JoinRequest.objects.get_or_create(
+        if lead_code not in let_in:
+            let_in[lead_code] = joins_without_acceptance(lead_code, desk_code, on=now.date())
+        (joining if let_in[lead_code] else asking).append(case)
+    CaseParticipant.objects.bulk_create(
+        [
+            CaseParticipant(
+                case=case,
+                desk=desk,
+                role=ParticipantRole.PARTICIPANT,
+                joined_at=now,
+                reason=_("Reported the same item (agreement)"),
+            )
+            for case in joining
+        ],
+        ignore_conflicts=True,  # a concurrent intake let it in first: the same outcome
+    )
+    outcomes |= {case.pk: Link.JOINED for case in joining}
+    joins = _pending_joins(asking, desk, report, submitter, now)
+    outcomes |= {case.pk: Link.PENDING for case in asking}
+    for case in cases:
+        join = joins.get(case.pk)
+        audit_record(
+            action="case.report_joined",
+            actor=submitter.actor,
+            obj=case,
+            data={
+                "report": report.pk,
+                "desk": desk.name,
+                "outcome": outcomes[case.pk],
+                "join_request": join.pk if join else None,
+            },
+            now=now,
+        )
+    return outcomes
+
+
+def _pending_joins(cases: list[Case], desk, report, submitter, now) -> dict[int, JoinRequest]:
+    """The desk's open request to join each case: the one already waiting, or a new one
+    (the lead is asked, and its decision clock starts)."""
+    if not cases:
+        return {}
+    joins = {
+        join.case_id: join
+        for join in JoinRequest.objects.filter(case__in=cases, desk=desk, status=JoinStatus.PENDING)
+    }
+    wanted = [case for case in cases if case.pk not in joins]
+    try:
+        with atomic():
+            created = JoinRequest.objects.bulk_create(
+                [
+                    JoinRequest(
+                        case=case,
+                        desk=desk,
+                        status=JoinStatus.PENDING,
+                        report=report,
+                        requested_at=now,
+                    )
+                    for case in wanted
+                ]
+            )
+    except IntegrityError:  # a concurrent intake asked first for some: one by one, then
+        created = []
+        for case in wanted:
+            join, new = JoinRequest.objects.get_or_create(
                 case=case,
                 desk=desk,
                 status=JoinStatus.PENDING,
                 defaults={"report": report, "requested_at": now},
             )
-            outcome = Link.PENDING
-            if created:
-                _ask_lead(join, case, desk, submitter, now)
-    audit_record(
-        action="case.report_joined",
-        actor=submitter.actor,
-        obj=case,
-        data={
-            "report": report.pk,
-            "desk": desk.name,
-            "outcome": outcome,
-            "join_request": join.pk if join else None,
-        },
-        now=now,
-    )
-    return outcome
+            joins[case.pk] = join
+            if new:
+                created.append(join)
+    by_id = {case.pk: case for case in wanted}
+    for join in created:
+        joins[join.case_id] = join
+        _ask_lead(join, by_id[join.case_id], desk, submitter, now)
+    return joins
 
 
 def _ask_lead(join: JoinRequest, case: Case, desk: LiaisonDesk, submitter, now) -> None:

@@ -161,3 +161,44 @@ def test_too_many_items(actors):
     with pytest.raises(ValidationFailed, match="not valid") as caught:
         submit(actors["owner"], items=items)
     assert "bulk CSV" in caught.value.fields["items"][0]
+
+
+def test_one_report_matching_many_cases_links_each_as_its_desk_stands(actors, network):
+    """A bulk file may match thousands of cases: members stay members, an open request
+    is not asked twice, the others are asked once each; with an agreement in force all
+    join at once. Memberships and requests are read and written for all together."""
+    from datetime import date
+
+    from cases.choices import JoinStatus
+    from cases.models import CaseParticipant, JoinRequest
+    from cases.services.joins import Link
+    from liaison.models import Agreement
+
+    de_officer, nl_officer = actors["owner"], actors["outsider"]
+    urls = [f"https://a-video.test/v/many-{n}" for n in range(5)]
+    nl_only = [submit(nl_officer, url, jurisdiction="NL").cases_opened[0] for url in urls[:4]]
+    with_de = submit(de_officer, urls[4]).cases_opened[0]  # NL-led, DE participates
+    submit(de_officer, urls[0])  # DE asks to join the first already
+    asked = JoinRequest.objects.get(case=nl_only[0], status=JoinStatus.PENDING)
+
+    result = submit(de_officer, *urls[:3], urls[4])
+    assert result.join_outcomes == {
+        nl_only[0].pk: Link.PENDING,
+        nl_only[1].pk: Link.PENDING,
+        nl_only[2].pk: Link.PENDING,
+        with_de.pk: Link.MEMBER,
+    }
+    assert JoinRequest.objects.filter(status=JoinStatus.PENDING).count() == 3
+    assert JoinRequest.objects.get(case=nl_only[0], status=JoinStatus.PENDING) == asked
+    decisions = Deadline.objects.filter(kind=DeadlineKind.JOIN_DECISION)
+    assert decisions.count() == 3  # one per request, none for the one asked before
+    joined = AuditEvent.objects.filter(action="case.report_joined", data__report=result.report.pk)
+    assert joined.count() == 4
+
+    agreement = Agreement.objects.create(
+        name="DE–NL (test)", valid_from=date(2020, 1, 1), joins_without_acceptance=True
+    )
+    agreement.parties.set([network["de"], network["nl"]])
+    let_in = submit(de_officer, urls[3], urls[4])
+    assert let_in.join_outcomes == {nl_only[3].pk: Link.JOINED, with_de.pk: Link.MEMBER}
+    assert CaseParticipant.objects.filter(case=nl_only[3], desk=network["desk_de"]).exists()

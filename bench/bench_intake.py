@@ -188,7 +188,7 @@ PHASES = (
     ("insert items (ReportedItem.bulk_create)", ("ReportedItem",)),
     ("insert report lines (ReportItem.bulk_create)", ("ReportItem",)),
     ("open cases: rows, clocks, audit", ("_open_cases", "_announce")),
-    ("join cases: participant, audit", ("_join",)),
+    ("join cases: participants, requests, audit", ("report_links",)),
     ("final audit event", ("audit_record",)),
 )
 REST = "rest: route and build items, results, commit"

@@ -58,8 +58,17 @@ class Responsible:
     def jurisdiction(self) -> Jurisdiction:
         if self.platform is not None:
             return self.platform.establishment_jurisdiction
-        authority = self.desk.authority if self.desk is not None else self.authority
-        return authority.jurisdiction
+        return self._authority.jurisdiction
+
+    @property
+    def jurisdiction_code(self) -> str:
+        if self.platform is not None:
+            return self.platform.establishment_jurisdiction_id
+        return self._authority.jurisdiction_id
+
+    @property
+    def _authority(self) -> Authority:
+        return self.desk.authority if self.desk is not None else self.authority
 
     def roster(self) -> list[Contact]:
         if self.platform is not None:
@@ -155,41 +164,89 @@ def deadline_start(
     """Start a clock for ``subject``. ``parties`` are the jurisdictions whose agreements
     may bind it (besides the responsible party's own). A clock that does not escalate
     (a sandbox order's) runs and is shown, but the sweep never acts on it."""
-    start = start or timezone.now()
-    jurisdiction = responsible.jurisdiction
-    plan = policy.timeline(
+    clock = Clock(
         kind=kind,
+        subject=subject,
+        responsible=responsible,
+        label=label,
+        case_id=case_id,
+        assignee=assignee,
         acute=acute,
-        start=start,
-        calendar=calendar_of(jurisdiction),
-        agreements=agreements_between({*parties, jurisdiction.code}),
+        parties=frozenset(parties),
+        is_sandbox=is_sandbox,
+        escalates=escalates,
     )
-    with atomic():
+    return deadlines_start([clock], start=start or timezone.now(), actor=actor)[0]
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One clock to start (``deadline_start``'s arguments)."""
+
+    kind: DeadlineKind
+    subject: models.Model
+    responsible: Responsible
+    label: str
+    case_id: int | None = None
+    assignee: object | None = None
+    acute: bool = False
+    parties: frozenset[str] = frozenset()
+    is_sandbox: bool = False
+    escalates: bool = True
+
+
+def deadlines_start(clocks: list[Clock], *, start: datetime, actor=None) -> list[Deadline]:
+    """Start many clocks at ``start`` (a bulk import's cases, a report's join requests)
+    with one insert: each jurisdiction and each set of parties' agreements read once."""
+    jurisdictions = Jurisdiction.objects.in_bulk({c.responsible.jurisdiction_code for c in clocks})
+    agreements: dict[frozenset[str], list[policy.AgreementTerms]] = {}
+    rows, plans = [], []
+    for clock in clocks:
+        jurisdiction = jurisdictions[clock.responsible.jurisdiction_code]
+        parties = frozenset({*clock.parties, jurisdiction.code})
+        if parties not in agreements:
+            agreements[parties] = agreements_between(set(parties))
+        plan = policy.timeline(
+            kind=clock.kind,
+            acute=clock.acute,
+            start=start,
+            calendar=calendar_of(jurisdiction),
+            agreements=agreements[parties],
+        )
         deadline = Deadline(
-            kind=kind,
-            subject_type=ContentType.objects.get_for_model(subject),
-            subject_id=subject.pk,
-            case_id=case_id,
-            label=label,
-            responsible_desk=responsible.desk,
-            responsible_platform=responsible.platform,
-            responsible_authority=responsible.authority,
-            assignee=assignee,
+            kind=clock.kind,
+            subject_type=ContentType.objects.get_for_model(clock.subject),
+            subject_id=clock.subject.pk,
+            case_id=clock.case_id,
+            label=clock.label,
+            responsible_desk=clock.responsible.desk,
+            responsible_platform=clock.responsible.platform,
+            responsible_authority=clock.responsible.authority,
+            assignee=clock.assignee,
             jurisdiction=jurisdiction,
-            acute=acute,
-            is_sandbox=is_sandbox,
+            acute=clock.acute,
+            is_sandbox=clock.is_sandbox,
             started_at=start,
             warn_at=plan.warn_at,
             due_at=plan.due_at,
         )
         deadline.next_check_at = (
-            _next_check(deadline, reminded=False, rungs=1) if escalates else None
+            _next_check(deadline, reminded=False, rungs=1) if clock.escalates else None
         )
-        deadline.save()
-        _audit(
-            deadline, "started", actor=actor, now=start, window=str(plan.window), source=plan.source
-        )
-    return deadline
+        rows.append(deadline)
+        plans.append(plan)
+    with atomic():
+        Deadline.objects.bulk_create(rows)
+        for deadline, plan in zip(rows, plans, strict=True):
+            _audit(
+                deadline,
+                "started",
+                actor=actor,
+                now=start,
+                window=str(plan.window),
+                source=plan.source,
+            )
+    return rows
 
 
 def running_deadline(*, subject: models.Model, kind: DeadlineKind) -> Deadline | None:

@@ -21,7 +21,7 @@ from cases.models import Case, CaseParticipant, JoinRequest, Report
 from cases.submitters import Submitter
 from cases.transitions import JOIN
 from deadlines.choices import DeadlineKind
-from deadlines.services import Responsible, deadline_meet, deadline_start
+from deadlines.services import Clock, Responsible, deadline_meet, deadlines_start
 from liaison.models import Agreement, LiaisonDesk
 from takedown.core.audit import atomic, audit_record
 from takedown.core.errors import PermissionDenied
@@ -144,26 +144,33 @@ def _pending_joins(cases: list[Case], desk, report, submitter, now) -> dict[int,
     by_id = {case.pk: case for case in wanted}
     for join in created:
         joins[join.case_id] = join
-        _ask_lead(join, by_id[join.case_id], desk, submitter, now)
+    _ask_leads([(join, by_id[join.case_id]) for join in created], desk, submitter, now)
     return joins
 
 
-def _ask_lead(join: JoinRequest, case: Case, desk: LiaisonDesk, submitter, now) -> None:
-    audit_record(
-        action="join.requested",
-        actor=submitter.actor,
-        obj=join,
-        data={"desk": desk.name, "report": join.report_id},
-        now=now,
-    )
-    deadline_start(
-        kind=DeadlineKind.JOIN_DECISION,
-        subject=join,
-        responsible=Responsible(desk=case.lead_desk),
-        label=f"{case.reference}: {desk.name} asks to join",
-        case_id=case.pk,
-        acute=case.acute,
-        parties={desk.authority.jurisdiction_id},
+def _ask_leads(asked: list[tuple[JoinRequest, Case]], desk: LiaisonDesk, submitter, now) -> None:
+    """Each lead desk is asked, and its decision clock starts (all with one insert)."""
+    for join, _case in asked:
+        audit_record(
+            action="join.requested",
+            actor=submitter.actor,
+            obj=join,
+            data={"desk": desk.name, "report": join.report_id},
+            now=now,
+        )
+    deadlines_start(
+        [
+            Clock(
+                kind=DeadlineKind.JOIN_DECISION,
+                subject=join,
+                responsible=Responsible(desk=case.lead_desk),
+                label=f"{case.reference}: {desk.name} asks to join",
+                case_id=case.pk,
+                acute=case.acute,
+                parties=frozenset({desk.authority.jurisdiction_id}),
+            )
+            for join, case in asked
+        ],
         start=now,
     )
 

@@ -453,14 +453,15 @@ def _lead_and_participants(
 
 
 def _open_cases(groups, reporting_desk, data, now) -> list[tuple[Case, list[LiaisonDesk], int]]:
-    """Case rows and their desks; clocks and audit events come last (``_announce``)."""
+    """Case rows and their desks, with one insert each; clocks and audit events come
+    last (``_announce``)."""
     if not groups:
         return []
     numbers = iter(allocate(f"case-{now.year}", len(groups)))
-    opened = []
+    planned = []
     for items in groups.values():
         lead, participants = _lead_and_participants(items, reporting_desk)
-        case = Case.objects.create(
+        case = Case(
             reference=f"TD-{now.year}-{next(numbers):06d}",
             status=CaseStatus.NEW,
             lead_desk=lead,
@@ -469,17 +470,29 @@ def _open_cases(groups, reporting_desk, data, now) -> list[tuple[Case, list[Liai
             summary=data.summary,
             created_at=now,
         )
-        CaseParticipant.objects.create(
-            case=case, desk=lead, role=ParticipantRole.LEAD, joined_at=now
-        )
-        for desk in participants:
-            CaseParticipant.objects.create(
-                case=case,
-                desk=desk,
-                role=ParticipantRole.PARTICIPANT,
-                joined_at=now,
-                reason=_("Involved jurisdiction"),
+        planned.append((case, lead, participants, items))
+    Case.objects.bulk_create([case for case, *_rest in planned])
+    CaseParticipant.objects.bulk_create(
+        [
+            row
+            for case, lead, participants, _items in planned
+            for row in (
+                CaseParticipant(case=case, desk=lead, role=ParticipantRole.LEAD, joined_at=now),
+                *(
+                    CaseParticipant(
+                        case=case,
+                        desk=desk,
+                        role=ParticipantRole.PARTICIPANT,
+                        joined_at=now,
+                        reason=_("Involved jurisdiction"),
+                    )
+                    for desk in participants
+                ),
             )
+        ]
+    )
+    opened = []
+    for case, _lead, participants, items in planned:
         for item in items:
             item.case = case
         opened.append((case, participants, len(items)))

@@ -76,23 +76,22 @@ def notification_enqueue(
 ) -> Notification:
     """Record a message in the caller's transaction; deliver it after commit.
     The dedupe key makes enqueueing idempotent: the same key gives the same row."""
-    now = now or timezone.now()
+    notification = _message(
+        channel=channel,
+        recipient=recipient,
+        subject=subject,
+        event_type=event_type,
+        payload=payload,
+        dedupe_key=dedupe_key,
+        contact=contact,
+        platform=platform,
+        escalation=escalation,
+        case_id=case_id if case_id is not None else payload.get("case_id"),
+        now=now or timezone.now(),
+    )
     try:
         with atomic():
-            notification = Notification.objects.create(
-                channel=channel,
-                recipient=recipient,
-                subject=subject[:300],
-                event_type=event_type,
-                payload=payload,
-                dedupe_key=dedupe_key,
-                contact=contact,
-                platform=platform,
-                escalation=escalation,
-                case_id=case_id if case_id is not None else payload.get("case_id"),
-                created_at=now,
-                next_attempt_at=now,
-            )
+            notification.save()
     except IntegrityError:
         return Notification.objects.get(dedupe_key=dedupe_key)
     transaction.on_commit(lambda: _deliver_later(notification.pk))
@@ -118,19 +117,23 @@ def escalation_message(
         recipient = user.email
     else:
         recipient = contact.webhook_url if webhook else contact.email
-    return Notification(
+    return _message(
         channel=NotificationChannel.WEBHOOK if webhook else NotificationChannel.EMAIL,
         recipient=recipient,
-        subject=subject[:300],
+        subject=subject,
         event_type=payload["type"],
         payload=payload,
         dedupe_key=f"escalation:{escalation.pk}",
         contact=contact,
         escalation=escalation,
         case_id=escalation.deadline.case_id,
-        created_at=now,
-        next_attempt_at=now,
+        now=now,
     )
+
+
+def _message(*, subject: str, now: datetime, **fields) -> Notification:
+    """An unsaved message, due at once."""
+    return Notification(subject=subject[:300], created_at=now, next_attempt_at=now, **fields)
 
 
 DELIVERY_TASK_BATCH = 100

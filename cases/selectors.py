@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Max, QuerySet
@@ -166,6 +167,17 @@ def order_changed_at():
         "updated_at",
         Coalesce(Max("responses__created_at"), "updated_at"),
         Coalesce(Max("responses__answered_at"), "updated_at"),
+    )
+
+
+def changed_at_of(order: TakedownOrder) -> datetime:
+    """``order_changed_at`` for one order whose responses are loaded: an action's answer
+    reads one order, and the aggregate's GROUP BY over all its columns costs more than
+    the reading. A test holds the two to the same answer."""
+    return max(
+        [order.updated_at]
+        + [response.created_at for response in order.responses.all()]
+        + [r.answered_at for r in order.responses.all() if r.answered_at is not None]
     )
 
 

@@ -258,7 +258,11 @@ def running_deadline(*, subject: models.Model, kind: DeadlineKind) -> Deadline |
 
 
 def _close_open_pause(deadline: Deadline, now: datetime) -> None:
-    deadline.pauses.filter(ended_at__isnull=True).update(ended_at=now)
+    # A pause opens only as the clock is paused and closes as it resumes: a clock in any
+    # other state has none to close (and the common case, meeting a running clock, asks
+    # nothing more of the database).
+    if deadline.is_paused:
+        deadline.pauses.filter(ended_at__isnull=True).update(ended_at=now)
 
 
 def deadline_meet(

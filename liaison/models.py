@@ -10,7 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from rest_framework_api_key.models import AbstractAPIKey
+from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 
 from takedown.core.fields import EncryptedTextField
 from takedown.core.models import validate_timezone
@@ -359,9 +359,18 @@ class AuthorityKey(models.Model):
         return self.key_id
 
 
+class ApiKeyManager(BaseAPIKeyManager):
+    def get_usable_keys(self):
+        # Every authenticated request asks for the key's owner next: read it in the
+        # same query.
+        return super().get_usable_keys().select_related("platform", "partner")
+
+
 class ApiKey(AbstractAPIKey):
     """A REST client's key, stored as a hash: a platform's, or an intake partner's
     (a hotline or other authority submitting reports)."""
+
+    objects = ApiKeyManager()
 
     platform = models.ForeignKey(
         Platform, on_delete=models.CASCADE, null=True, blank=True, related_name="api_keys"

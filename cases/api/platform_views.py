@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from cases.access import orders_for_platform
 from cases.choices import OrderKind, OrderStatus
 from cases.models import PlatformResponse, TakedownOrder
-from cases.selectors import order_changed_at
+from cases.selectors import changed_at_of, order_changed_at
 from cases.services import orders
 from liaison.api.authentication import ApiClient
 from liaison.api.permissions import PlatformView
@@ -69,17 +69,33 @@ class OrderFilter(StrictFilterSet):
         fields = ["status", "kind", "updated_since"]
 
 
+# What a platform's view of an order reads beside the order row.
+ORDER_RELATIONS = (
+    "items",
+    "deadlines",
+    Prefetch("responses", queryset=PlatformResponse.objects.order_by("created_at", "id")),
+)
+
+
 def platform_orders(client: ApiClient):
     return (
         orders_for_platform(client.platform)
         .annotate(changed_at=order_changed_at())
         .select_related("issuing_authority", "supersedes")
-        .prefetch_related(
-            "items",
-            "deadlines",
-            Prefetch("responses", queryset=PlatformResponse.objects.order_by("created_at", "id")),
-        )
+        .prefetch_related(*ORDER_RELATIONS)
     )
+
+
+def order_answer(client: ApiClient, pk: int) -> dict:
+    """One order as the platform now sees it: the answer to each of its actions."""
+    order = (
+        orders_for_platform(client.platform)
+        .select_related("issuing_authority", "supersedes")
+        .prefetch_related(*ORDER_RELATIONS)
+        .get(pk=pk)
+    )
+    order.changed_at = changed_at_of(order)
+    return PlatformOrderSerializer(order).data
 
 
 class OrderList(PlatformView, generics.ListAPIView):
@@ -130,10 +146,8 @@ class OrderAction(PlatformView, APIView):
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
         result = self.perform(order, client.platform, data)
-        order = platform_orders(client).get(
-            pk=result.pk if isinstance(result, TakedownOrder) else order.pk
-        )
-        return Response(PlatformOrderSerializer(order).data, status=self.success_status)
+        pk = result.pk if isinstance(result, TakedownOrder) else order.pk
+        return Response(order_answer(client, pk), status=self.success_status)
 
     success_status = status.HTTP_200_OK
 
@@ -261,7 +275,4 @@ class SandboxOrders(PlatformView, APIView):
         order = orders.sandbox_order_create(
             platform=client.platform, item_count=serializer.validated_data["items"]
         )
-        return Response(
-            PlatformOrderSerializer(platform_orders(client).get(pk=order.pk)).data,
-            status=status.HTTP_201_CREATED,
-        )
+        return Response(order_answer(client, order.pk), status=status.HTTP_201_CREATED)

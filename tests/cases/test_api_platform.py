@@ -20,6 +20,7 @@ from standardwebhooks import Webhook, WebhookVerificationError
 from cases.api import platform_views
 from cases.choices import ItemStatus, OrderStatus, ResponseKind
 from cases.models import PlatformResponse, TakedownOrder
+from cases.selectors import changed_at_of, order_changed_at
 from cases.services import orders
 from deadlines.models import Notification
 from deadlines.outbox import notification_deliver
@@ -820,6 +821,50 @@ def test_the_changes_feed_shows_only_orders_changed_since_the_last_poll(
         order=first, prosecutor=prosecution["NL"]["prosecutor"], reason="Issued in error"
     )
     assert changed() == {first.reference}  # so is a withdrawal
+
+
+def test_an_action_answers_with_the_same_changed_at_as_the_feed(issue, api_a, prosecution):
+    """The answer to an action computes ``changed_at`` from the order's loaded answers;
+    the list and the detail compute it in SQL. They must agree at every step."""
+    order = issue()
+
+    def agree(response):
+        assert response.status_code in (200, 201), response.content
+        detail = api_a.get(url(order)).json()
+        listed = next(
+            o for o in api_a.get(f"{API}/orders/").json()["results"] if o["id"] == order.pk
+        )
+        assert response.json()["changed_at"] == detail["changed_at"] == listed["changed_at"]
+        return response.json()["changed_at"]
+
+    def aggregated():
+        return (
+            TakedownOrder.objects.annotate(changed_at=order_changed_at())
+            .prefetch_related("responses")
+            .get(pk=order.pk)
+        )
+
+    acknowledged = agree(api_a.post(url(order, "acknowledge")))
+    asked = agree(
+        api_a.post(url(order, "clarifications"), {"question": "Which account?"}, format="json")
+    )
+    assert asked > acknowledged
+    question = order.responses.get(kind=ResponseKind.CLARIFICATION)
+    orders.clarification_answer(
+        response=question, prosecutor=prosecution["NL"]["prosecutor"], answer="All of them."
+    )
+    # Each of those touched the order itself too; put its own change back before the
+    # question, so that the question and its answer are what the clock must find.
+    question.refresh_from_db()
+    TakedownOrder.objects.filter(pk=order.pk).update(
+        updated_at=question.created_at - timedelta(minutes=1)
+    )
+    loaded = aggregated()
+    assert loaded.changed_at == question.answered_at > loaded.updated_at
+    assert changed_at_of(loaded) == loaded.changed_at
+    PlatformResponse.objects.filter(pk=question.pk).update(answered_at=None)
+    loaded = aggregated()
+    assert changed_at_of(loaded) == loaded.changed_at == question.created_at
 
 
 def test_the_changes_feed_needs_a_time_with_its_offset(api_a):

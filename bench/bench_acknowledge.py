@@ -82,6 +82,7 @@ BENCH_REDIS = "redis://127.0.0.1:6379/5"
 BENCH_KEKS = (
     "bench1:" + base64.urlsafe_b64encode(hashlib.sha256(b"takedown-bench").digest()).decode()
 )
+REPO = Path(__file__).resolve().parent.parent
 WARMUP = 200  # orders acknowledged (and bare rows written) before anything is measured
 WRK_TIMEOUT_S = 60  # wrk records no latency above its timeout: far above any here
 PHASE_LIMIT_S = 600
@@ -499,6 +500,109 @@ def copy_orders(template_id: int, count: int) -> None:
     )
 
 
+# --- The profile -------------------------------------------------------------------------
+
+PROFILE_TOP = 15
+
+
+def profile_acknowledge(ids: list[int], secret: str, idempotency: str) -> None:
+    """Acknowledge ``ids`` in this process, through Django's test client (the whole
+    middleware and DRF stack, no socket) under cProfile, with the server's throttle
+    counting in Redis; print the statements of one request and the profile's top
+    entries. cProfile slows what it measures about twofold: read the shares, not the
+    milliseconds."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test import Client, override_settings
+    from rest_framework.throttling import SimpleRateThrottle
+
+    from bench import settings as server_settings
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_HOST=BENCH_HOST)
+
+    def acknowledge(pk: int) -> None:
+        extra = {"HTTP_IDEMPOTENCY_KEY": f"{idempotency}{pk}"} if idempotency else {}
+        response = client.generic("POST", ACK_PATH.format(pk), b"", **extra)  # as wrk sends it
+        if response.status_code != 200:
+            raise SystemExit(f"profile: {response.status_code} {response.content[:300]!r}")
+
+    rates = server_settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    redis = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
+    redis["default"]["LOCATION"] = BENCH_REDIS
+    saved_rates = SimpleRateThrottle.THROTTLE_RATES
+    SimpleRateThrottle.THROTTLE_RATES = rates  # read at import: patched, not overridden
+    try:
+        with override_settings(CACHES=redis):
+            acknowledge(ids[0])  # lazy imports, the connection, the first cache calls
+            statements: list[str] = []
+            with connection.execute_wrapper(
+                lambda execute, sql, *rest: statements.append(sql) or execute(sql, *rest)
+            ):
+                acknowledge(ids[1])
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for pk in ids[2:]:
+                acknowledge(pk)
+            profiler.disable()
+    finally:
+        SimpleRateThrottle.THROTTLE_RATES = saved_rates
+    profiled = len(ids) - 2
+    print(
+        f"\nProfile: {profiled:,} acknowledgements in this process under cProfile; one "
+        f"request runs {len(statements)} statements (and its commit):"
+    )
+    for shape, n in Counter(map(statement_shape, statements)).most_common():
+        print(f"    {n} x {shape}")
+    stats = pstats.Stats(profiler)
+    total = stats.total_tt
+    rows = sorted(stats.stats.items(), key=lambda entry: entry[1][3], reverse=True)
+    # The middleware and the view's wrappers hold nearly all of it: below them, the work.
+    ours = [e for e in rows if is_project(e[0][0]) and e[1][3] < 0.9 * total][:PROFILE_TOP]
+    print_table(
+        ["function (project code)", "calls/req", "cumulative ms/req", "share"],
+        [
+            [function_name(f), calls / profiled, cum / profiled * 1000, f"{cum / total:.0%}"]
+            for f, (_prim, calls, _tt, cum, _callers) in ours
+        ],
+        title=f"Top {PROFILE_TOP} of the project's functions by cumulative time, below the "
+        "middleware "
+        f"({stats.total_calls / profiled:,.0f} function calls per request)",
+    )
+    own = sorted(rows, key=lambda entry: entry[1][2], reverse=True)[:PROFILE_TOP]
+    print_table(
+        ["function", "calls/req", "own ms/req", "share"],
+        [
+            [function_name(f), calls / profiled, tt / profiled * 1000, f"{tt / total:.0%}"]
+            for f, (_prim, calls, tt, _cum, _callers) in own
+        ],
+        title=f"Top {PROFILE_TOP} functions by own time",
+    )
+
+
+def statement_shape(statement: str) -> str:
+    """``SELECT … FROM "cases_takedownorder"``: the verb and the first table named."""
+    verb = statement.split(None, 1)[0].upper()
+    table = re.search(r'(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', statement)
+    if verb in ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT", "ROLLBACK") or table is None:
+        return statement.split('"s', 1)[0].strip()[:60]
+    return f"{verb} {table.group(1)}"
+
+
+def is_project(path: str) -> bool:
+    return path.startswith(str(REPO)) and "/.venv/" not in path and "/bench/" not in path
+
+
+def function_name(function: tuple[str, int, str]) -> str:
+    path, line, name = function
+    for root in (f"{REPO}/", "site-packages/", "lib/python3.11/"):
+        if root in path:
+            path = path.split(root, 1)[1]
+            break
+    return f"{path}:{line} {name}" if line else name
+
+
 def make_bare_table(rows: int) -> None:
     sql(f"DROP TABLE IF EXISTS {BARE_TABLE}")
     sql(
@@ -884,6 +988,12 @@ def main(argv: list[str]) -> int:
         "--real", type=int, default=3, help="orders issued through the services (3)"
     )
     parser.add_argument(
+        "--profile",
+        type=int,
+        default=300,
+        help="orders acknowledged afterwards under cProfile, in-process (300; 0: none)",
+    )
+    parser.add_argument(
         "--no-idempotency-key",
         action="store_true",
         help="acknowledge without an Idempotency-Key header",
@@ -891,12 +1001,14 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.workers < 2 or args.threads < 1 or args.real < 1:
         parser.error("--workers at least 2, --threads and --real at least 1")
+    if args.profile and args.profile < 3:
+        parser.error("--profile 0, or at least 3")
     if args.orders < args.clients or args.clients < 1:
         parser.error("--orders must be at least --clients, and --clients at least 1")
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
-    total = WARMUP + args.orders
+    total = WARMUP + args.orders + args.profile
     if args.real > total:
         parser.error(f"--real at most {total}")
 
@@ -957,6 +1069,7 @@ def main(argv: list[str]) -> int:
             f"orders      {args.real} issued through the services in {issuing.seconds:.2f} s "
             f"({issuing.seconds / args.real * 1000:.0f} ms each), {total - args.real:,} copied "
             f"in {copying.seconds:.2f} s; {total:,} orders of which {WARMUP} for the warm-up"
+            + (f" and {args.profile:,} for the profile" if args.profile else "")
         )
         connection.close()  # idle through the load; reopened for the checks
         flush_redis()
@@ -996,13 +1109,15 @@ def main(argv: list[str]) -> int:
                 sql("CHECKPOINT")
                 connection.close()
                 if name == "acknowledge":
-                    ids, path, key = order_ids[WARMUP:], ACK_PATH, idempotency
+                    ids, path, key = order_ids[WARMUP : WARMUP + args.orders], ACK_PATH, idempotency
                 else:
                     ids, path, key = [next(bare_ids) for _ in range(args.orders)], BARE_PATH, ""
                 phase = drive(name=name, path=path, ids=ids, idempotency=key, **common_args)
                 report(phase)
                 phases.append(phase)
 
+        if args.profile:
+            profile_acknowledge(order_ids[WARMUP + args.orders :], net.secret, idempotency)
         print()
         problems = [
             f"{phase.name}: {phase.failed} non-2xx responses"

@@ -20,12 +20,14 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import reduce
+from operator import or_
 
 import requests
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Exists
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
@@ -314,29 +316,100 @@ def _send_email(notification: Notification, connections: Connections | None) -> 
 def notification_deliver(
     *, notification_id: int, now: datetime | None = None, connections: Connections | None = None
 ) -> Outcome | None:
-    """Try to deliver one pending notification. Claimed with a conditional update, so
-    two workers never send the same row at once; None when there was nothing to do.
-    A batch passes its ``connections`` to reuse them."""
+    """Try to deliver one pending notification; None when there was nothing to do (not
+    due, taken by another worker, or held back behind its receiver's earlier message)."""
+    return notifications_deliver([notification_id], now=now, connections=connections).get(
+        notification_id
+    )
+
+
+def notifications_deliver(
+    notification_ids: list[int], *, now: datetime | None = None, connections=None
+) -> dict[int, Outcome]:
+    """Deliver a batch: one claim for all of it, then each message sent and recorded on
+    its own (its attempt, retry, backoff or dead letter). Each receiver still gets its
+    messages one after another in the order they were recorded: a message whose
+    receiver has an earlier one pending outside the batch is not sent, and a failure
+    holds back that receiver's later messages here too. What was not sent is released
+    at once (it is pending again, behind its receiver's earlier message)."""
     now = now or timezone.now()
-    receiver = (
-        Notification.objects.filter(pk=notification_id)
-        .values("platform_id", "channel", "recipient")
-        .first()
-    )
-    if receiver is None:
-        return None
-    claimed = (
-        Notification.objects.filter(
-            pk=notification_id, status=NotificationStatus.PENDING, next_attempt_at__lte=now
+    batch = _claim(notification_ids, now)
+    outcomes: dict[int, Outcome] = {}
+    unsettled: set[tuple] = set()  # receivers whose message here is still pending
+    release = []
+    with contextlib.ExitStack() as stack:
+        if connections is None and len(batch) > 1:
+            connections = stack.enter_context(Connections())
+        for notification in batch:
+            if _receiver(notification) in unsettled:
+                release.append(notification.pk)
+                continue
+            outcome = _attempt(notification, now, connections)
+            outcomes[notification.pk] = outcome
+            if notification.status == NotificationStatus.PENDING:  # to be retried
+                unsettled.add(_receiver(notification))
+    if release:
+        Notification.objects.filter(pk__in=release).update(next_attempt_at=now)
+    return outcomes
+
+
+def _receiver(notification: Notification) -> tuple:
+    """Who a message goes to, for its place in line: a platform (whatever its URL now
+    is), or one address on one channel."""
+    if notification.platform_id is not None:
+        return (notification.platform_id,)
+    return (None, notification.channel, notification.recipient)
+
+
+def _of_receiver(receiver: tuple) -> Q:
+    if receiver[0] is not None:
+        return Q(platform_id=receiver[0])
+    return Q(platform=None, channel=receiver[1], recipient=receiver[2])
+
+
+def _claim(notification_ids: list[int], now: datetime) -> list[Notification]:
+    """Take those of the ids that are pending and due, with one statement (two workers
+    never send the same row: the second finds it leased), and give back any whose
+    receiver has an earlier message pending that this batch did not take: each
+    receiver gets its messages in the order they were recorded (a catch-up's
+    escalations oldest first), and a message waiting for its retry holds back the
+    later ones. The claimed rows, in that order."""
+    if not notification_ids:
+        return []
+    table = Notification._meta.db_table
+    marks = ", ".join(["%s"] * len(notification_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET next_attempt_at = %s "  # noqa: S608 (no input in the text)
+            f"WHERE id IN ({marks}) AND status = %s AND next_attempt_at <= %s RETURNING id",
+            [now + CLAIM_LEASE, *notification_ids, NotificationStatus.PENDING, now],
         )
-        .exclude(Exists(_earlier_pending(notification_id, **receiver)))
-        .update(next_attempt_at=now + CLAIM_LEASE)
-    )
+        claimed = {row[0] for row in cursor.fetchall()}
     if not claimed:
-        return None
-    notification = Notification.objects.select_related("contact", "platform").get(
-        pk=notification_id
+        return []
+    batch = list(
+        Notification.objects.select_related("contact", "platform")
+        .filter(pk__in=claimed)
+        .order_by("pk")
     )
+    last = {}
+    for notification in batch:
+        last[_receiver(notification)] = notification.pk
+    earlier = Notification.objects.filter(status=NotificationStatus.PENDING).exclude(pk__in=claimed)
+    earlier = earlier.filter(
+        reduce(or_, (_of_receiver(receiver) & Q(pk__lt=pk) for receiver, pk in last.items()))
+    )
+    first_waiting: dict[tuple, int] = {}
+    for waiting in earlier.order_by("pk").only("pk", "platform_id", "channel", "recipient"):
+        first_waiting.setdefault(_receiver(waiting), waiting.pk)
+    held = [n.pk for n in batch if n.pk > first_waiting.get(_receiver(n), n.pk)]
+    if held:
+        Notification.objects.filter(pk__in=held).update(next_attempt_at=now)
+    return [n for n in batch if n.pk not in held]
+
+
+def _attempt(notification: Notification, now: datetime, connections) -> Outcome:
+    """Send one claimed message and record what happened."""
     started = time.monotonic()
     try:
         if notification.channel == NotificationChannel.WEBHOOK:
@@ -349,61 +422,53 @@ def notification_deliver(
         outcome = Outcome(False, error=f"{type(exc).__name__}: {exc}"[:1000])
     elapsed_ms = int((time.monotonic() - started) * 1000)
     with atomic():
-        notification = Notification.objects.select_for_update(of=("self",), no_key=True).get(
-            pk=notification_id
+        row = Notification.objects.select_for_update(of=("self",), no_key=True).get(
+            pk=notification.pk
         )
         DeliveryAttempt.objects.create(
-            notification=notification,
+            notification=row,
             attempted_at=now,
             succeeded=outcome.ok,
             status_code=outcome.status_code,
             error=outcome.error,
             duration_ms=elapsed_ms,
         )
-        notification.attempts += 1
+        row.attempts += 1
         if outcome.ok:
-            notification.status = NotificationStatus.DELIVERED
-            notification.delivered_at = now
-            notification.next_attempt_at = None
-            notification.last_error = ""
-        elif notification.attempts >= max_attempts():
-            notification.status = NotificationStatus.DEAD
-            notification.next_attempt_at = None
-            notification.last_error = outcome.error
+            row.status = NotificationStatus.DELIVERED
+            row.delivered_at = now
+            row.next_attempt_at = None
+            row.last_error = ""
+        elif row.attempts >= max_attempts():
+            row.status = NotificationStatus.DEAD
+            row.next_attempt_at = None
+            row.last_error = outcome.error
             audit_record(
                 action="notification.dead_lettered",
-                obj=notification,
-                case_id=notification.case_id,
-                data={"attempts": notification.attempts, "error": outcome.error},
+                obj=row,
+                case_id=row.case_id,
+                data={"attempts": row.attempts, "error": outcome.error},
                 now=now,
             )
         else:
-            notification.next_attempt_at = now + backoff(notification.attempts)
-            notification.last_error = outcome.error
-        notification.save()
-        if notification.status != NotificationStatus.PENDING:  # the receiver's next may go
-            following = _receivers_pending(**receiver).filter(
-                pk__gt=notification_id, next_attempt_at__lte=now
+            row.next_attempt_at = now + backoff(row.attempts)
+            row.last_error = outcome.error
+        row.save()
+        if row.status != NotificationStatus.PENDING:  # the receiver's next may go
+            following = (
+                Notification.objects.filter(
+                    _of_receiver(_receiver(row)),
+                    status=NotificationStatus.PENDING,
+                    pk__gt=row.pk,
+                )
+                .order_by("pk")
+                .values_list("pk", "next_attempt_at")
+                .first()
             )
-            if next_id := following.order_by("pk").values_list("pk", flat=True).first():
-                transaction.on_commit(lambda: _deliver_later(next_id))
+            if following is not None and following[1] <= now:  # not one this batch holds
+                transaction.on_commit(lambda next_id=following[0]: _deliver_later(next_id))
+    notification.status = row.status
     return outcome
-
-
-def _receivers_pending(*, platform_id, channel, recipient):
-    """A receiver's pending messages: a platform's (whatever its URL now is), or one
-    address's on one channel."""
-    pending = Notification.objects.filter(status=NotificationStatus.PENDING)
-    if platform_id is not None:
-        return pending.filter(platform_id=platform_id)
-    return pending.filter(platform=None, channel=channel, recipient=recipient)
-
-
-def _earlier_pending(notification_id: int, **receiver):
-    """What must reach the receiver first: each receiver gets its messages in the order
-    they were recorded (a catch-up's escalations oldest first), one after another; a
-    message waiting for its retry holds back the later ones."""
-    return _receivers_pending(**receiver).filter(pk__lt=notification_id)
 
 
 def pending_notification_ids(*, now: datetime, limit: int = 500) -> list[int]:

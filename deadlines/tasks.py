@@ -6,7 +6,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
-from .outbox import Connections, notification_deliver, pending_notification_ids
+from .outbox import notification_deliver, notifications_deliver, pending_notification_ids
 from .services import sweep_due
 
 logger = logging.getLogger(__name__)
@@ -48,12 +48,8 @@ def deliver_notification(notification_id: int) -> None:
 def deliver_notifications(notification_ids: list[int]) -> int:
     """A batch the sweep recorded, over shared connections; each row keeps its own
     claim, retries and dead letter (and its own time: a slow receiver takes seconds)."""
-    with Connections() as connections:
-        outcomes = [
-            notification_deliver(notification_id=pk, connections=connections)
-            for pk in notification_ids
-        ]
-    return sum(1 for outcome in outcomes if outcome is not None and outcome.ok)
+    outcomes = notifications_deliver(notification_ids)
+    return sum(1 for outcome in outcomes.values() if outcome.ok)
 
 
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300, ignore_result=True)
@@ -62,7 +58,5 @@ def deliver_pending_notifications() -> int:
     whose delivery task was lost with a broker or worker."""
     now = timezone.now()
     ids = pending_notification_ids(now=now)
-    with Connections() as connections:  # one SMTP connection, kept-alive HTTP per host
-        for notification_id in ids:
-            notification_deliver(notification_id=notification_id, now=now, connections=connections)
+    notifications_deliver(ids, now=now)  # one claim; one SMTP connection, HTTP kept alive
     return len(ids)

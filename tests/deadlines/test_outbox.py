@@ -1,9 +1,12 @@
 import json
 import random
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from standardwebhooks import Webhook
 
@@ -15,10 +18,12 @@ from deadlines.outbox import (
     notification_deliver,
     notification_enqueue,
     notification_retry,
+    notifications_deliver,
     notify_platform,
 )
 from liaison.webhooks import new_webhook_secret, webhook_refusal
 from takedown.core.models import AuditEvent
+from tests.conftest import service_unavailable
 from tests.liaison.factories import PlatformFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +292,135 @@ def test_a_batch_reuses_one_connection_per_receiving_host(platform, webhook_rece
     assert deliver_pending_notifications() == 3
     assert len(webhook_receiver.requests) == 3
     assert len({r.peer for r in webhook_receiver.requests}) == 1
+
+
+# --- Batches ------------------------------------------------------------------------------
+
+
+def _emails(addresses, now, tag):
+    return [
+        notification_enqueue(
+            channel=NotificationChannel.EMAIL,
+            recipient=address,
+            event_type="x",
+            payload={"n": n},
+            dedupe_key=f"{tag}{n}",
+            subject=f"{tag} {n}",
+            now=now,
+        )
+        for n, address in enumerate(addresses)
+    ]
+
+
+def test_a_batch_is_one_claim_and_a_failure_holds_back_only_its_receivers_later_messages(
+    platform, webhook_receiver
+):
+    now = timezone.now()
+    webhook = [
+        notify_platform(
+            platform=platform,
+            event_type="order.issued",
+            payload={"n": n},
+            dedupe_key=f"b{n}",
+            now=now,
+        )
+        for n in range(3)
+    ]
+    mails = _emails(["a@example.org", "b@example.org", "a@example.org"], now, "mail")
+    webhook_receiver.fail_next = 1
+    ids = [n.pk for n in (*webhook, *mails)]
+    with CaptureQueriesContext(connection) as statements:
+        outcomes = notifications_deliver(ids, now=now)
+    claims = [q["sql"] for q in statements if q["sql"].startswith("UPDATE deadlines_notification")]
+    assert len(claims) == 1  # the batch is taken with one statement
+    assert set(outcomes) == {webhook[0].pk, *(m.pk for m in mails)}
+    assert not outcomes[webhook[0].pk].ok
+    # The platform's later messages wait behind its failed first one, released at once.
+    for later in webhook[1:]:
+        later.refresh_from_db()
+        assert (later.status, later.attempts, later.next_attempt_at) == ("pending", 0, now)
+    assert [m.subject for m in mail.outbox] == ["mail 0", "mail 1", "mail 2"]
+    # Its retry goes first; then the others follow in their order.
+    retry_at = Notification.objects.get(pk=webhook[0].pk).next_attempt_at
+    assert all(o.ok for o in notifications_deliver(ids, now=retry_at).values())
+    bodies = [json.loads(r.body)["data"]["n"] for r in webhook_receiver.requests]
+    assert bodies == [0, 0, 1, 2]
+
+
+def test_a_batchs_claim_costs_the_same_statements_for_three_messages_or_thirty():
+    def statements_for(count, tag):
+        now = timezone.now()
+        ids = [n.pk for n in _emails([f"{tag}{n}@example.org" for n in range(count)], now, tag)]
+        with CaptureQueriesContext(connection) as statements:
+            notifications_deliver(ids, now=now)
+        sql = [q["sql"] for q in statements]
+        first_record = next(i for i, q in enumerate(sql) if "deadlines_deliveryattempt" in q)
+        return first_record, len(sql)
+
+    (claim3, all3), (claim10, all10), (claim30, all30) = (
+        statements_for(n, f"m{n}-") for n in (3, 10, 30)
+    )
+    # Before the first attempt is written: the claim, the read and the order check (and
+    # the first record's own lock).
+    assert claim3 == claim10 == claim30 <= 5
+    assert (all10 - all3) / 7 == (all30 - all3) / 27  # then the same for every message
+    assert len(mail.outbox) == 43
+
+
+def test_a_message_behind_an_earlier_pending_one_outside_the_batch_waits(platform):
+    now = timezone.now()
+    _first, second = (
+        notify_platform(
+            platform=platform, event_type="order.issued", payload={}, dedupe_key=f"w{n}", now=now
+        )
+        for n in range(2)
+    )
+    assert notifications_deliver([second.pk], now=now) == {}
+    second.refresh_from_db()
+    assert second.next_attempt_at == now and second.attempts == 0  # released, not leased
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_batches_over_the_same_rows_send_each_once(webhook_receiver):
+    if connection.vendor != "postgresql":
+        service_unavailable("concurrent claims need PostgreSQL's row locks")
+    platforms = [
+        PlatformFactory(webhook_url=webhook_receiver.url, webhook_secret=new_webhook_secret())
+        for _ in range(4)
+    ]
+    now = timezone.now()
+    ids = [
+        notify_platform(
+            platform=platforms[n % 4],
+            event_type="order.issued",
+            payload={"n": n},
+            dedupe_key=f"c{n}",
+            now=now,
+        ).pk
+        for n in range(24)
+    ]
+    barrier = threading.Barrier(3)
+
+    def run():
+        barrier.wait()
+        try:
+            notifications_deliver(ids, now=now)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    sent = [r.headers["webhook-id"] for r in webhook_receiver.requests]
+    assert len(sent) == len(set(sent))  # nothing twice
+    delivered = Notification.objects.filter(status=NotificationStatus.DELIVERED)
+    # Whatever one worker released behind another's message is sent by the next pass.
+    notifications_deliver(ids, now=now)
+    assert delivered.count() == 24 and DeliveryAttempt.objects.count() == 24
+    by_platform = {}
+    for request in webhook_receiver.requests:
+        body = json.loads(request.body)["data"]["n"]
+        by_platform.setdefault(body % 4, []).append(body)
+    assert all(sent == sorted(sent) for sent in by_platform.values())  # each in its order

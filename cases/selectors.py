@@ -186,5 +186,6 @@ def held_packages(user, case: Case):
     participant desk sees only what it holds). Imported here, not at the top: evidence
     builds on cases, so cases asks it only when a page needs it."""
     from evidence.access import packages_for
+    from evidence.services import with_hold_flag
 
-    return packages_for(user).filter(case=case).order_by("created_at", "id")
+    return with_hold_flag(packages_for(user).filter(case=case)).order_by("created_at", "id")

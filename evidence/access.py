@@ -43,6 +43,13 @@ def may_handle(user, package_or_case: EvidencePackage | Case) -> bool:
     return may_act_on(user, package_or_case.case) and holds(user, package_or_case)
 
 
+def may_see_particulars(user, package: EvidencePackage) -> bool:
+    """The template's particulars (source URL, hosting, provenance) and the files'
+    uploaded names are the holding desks'. Oversight sees the package's events and
+    digests, never content or personal fields."""
+    return holds(user, package)
+
+
 def may_read_content(user, package: EvidencePackage) -> bool:
     """Content needs the explicit permission as well as a desk that holds the package."""
     return user.has_perm("evidence.view_evidence_content") and may_handle(user, package)
@@ -53,6 +60,12 @@ def may_share(user, package: EvidencePackage) -> bool:
     content share it with another desk of the case (and withdraw the share) and transfer
     it. A desk holding it by a share cannot pass it on."""
     return may_read_content(user, package) and package.case.lead_desk_id in desk_ids_for(user)
+
+
+def may_hold(user, package: EvidencePackage) -> bool:
+    """A legal hold is the lead desk's decision: its officers place and lift holds, on
+    an open or a closed case (the operator does it by command)."""
+    return is_officer(user) and package.case.lead_desk_id in desk_ids_for(user)
 
 
 def may_export(user, package: EvidencePackage) -> bool:

@@ -2,7 +2,15 @@ from django.contrib import admin
 
 from takedown.core.admin import ReadOnlyAdminMixin
 
-from .models import CustodyEvent, EvidenceItem, EvidencePackage
+from .models import CustodyEvent, EvidenceItem, EvidencePackage, LegalHold
+
+
+class LegalHoldInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Holds are placed and lifted on the package page or by ``manage.py legal_hold``
+    (audited there); the admin shows them."""
+
+    model = LegalHold
+    extra = 0
 
 
 @admin.register(EvidencePackage)
@@ -14,11 +22,11 @@ class EvidencePackageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "collecting_authority",
         "created_at",
         "sealed_at",
-        "legal_hold",
         "retain_until",
         "purged_at",
     )
-    list_filter = ("status", "legal_hold")
+    list_filter = ("status",)
+    inlines = (LegalHoldInline,)
     list_select_related = ("case", "collecting_authority")
     search_fields = ("=reference",)
     exclude = EvidencePackage.PERSONAL_FIELDS

@@ -49,6 +49,22 @@ class ReasonForm(StyledForm):
     reason = forms.CharField(label=_("Why"), max_length=500)
 
 
+class HoldForm(StyledForm):
+    """Keep the package past its retention period."""
+
+    reason = forms.CharField(
+        label=_("Why it is held"),
+        max_length=500,
+        help_text=_("The order or investigation that needs it, e.g. a court's reference."),
+    )
+    until = forms.DateField(
+        label=_("Until (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty to hold it until the hold is lifted."),
+    )
+
+
 class ShareForm(StyledForm):
     """Let another desk of the case read the package (the lead desk decides)."""
 

@@ -60,7 +60,6 @@ class EvidencePackage(models.Model):
     manifest = models.JSONField(null=True, blank=True)
     signature = models.CharField(max_length=128, blank=True)
     signing_key_id = models.CharField(max_length=64, blank=True)
-    legal_hold = models.BooleanField(default=False)
     retain_until = models.DateField(null=True, blank=True)
     purged_at = models.DateTimeField(null=True, blank=True)
 
@@ -143,6 +142,28 @@ class PackageShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.package} shared with {self.desk}"
+
+
+class LegalHold(models.Model):
+    """A package kept past its retention period (a court's order, an investigation, a
+    complaint): no purge while a hold is in force, that is not lifted and, if it has an
+    end date, not past it. Placed and lifted by an officer of the lead desk, or by the
+    operator's command (``actor`` says who, as the audit log does)."""
+
+    package = models.ForeignKey(EvidencePackage, on_delete=models.CASCADE, related_name="holds")
+    reason = models.CharField(max_length=500)
+    until = models.DateField(null=True, blank=True)
+    placed_at = models.DateTimeField()
+    placed_by = models.CharField(max_length=200)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.CharField(max_length=200, blank=True)
+    lift_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["placed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Hold on {self.package}: {self.reason}"
 
 
 class CustodyEvent(AppendOnlyModel):

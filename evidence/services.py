@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.storage import storages
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from cases.access import may_add_mla_document
@@ -25,16 +27,16 @@ from cases.models import Case, CaseParticipant
 from cases.transitions import MLA
 from liaison import keys
 from liaison.models import Authority, LiaisonDesk
-from takedown.core.audit import atomic, audit_record
+from takedown.core.audit import actor_label_for, atomic, audit_record
 from takedown.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from takedown.core.models import User
 from takedown.core.references import allocate
 from takedown.core.transitions import lock
 
 from . import crypto
-from .access import may_handle, may_read_content, may_share, shareable_desks
+from .access import may_handle, may_hold, may_read_content, may_share, shareable_desks
 from .choices import CustodyAction, PackageStatus
-from .models import CustodyEvent, EvidenceItem, EvidencePackage, PackageShare
+from .models import CustodyEvent, EvidenceItem, EvidencePackage, LegalHold, PackageShare
 from .transitions import PACKAGE
 from .verify import GENESIS_HASH, canonical_json, custody_event_hash, utc_timestamp
 
@@ -255,6 +257,16 @@ def missing_fields(package: EvidencePackage) -> list[str]:
     return missing
 
 
+def missing_labels(package: EvidencePackage) -> list[str]:
+    """What ``missing_fields`` names, as the template's labels say it."""
+    return [
+        _("a file (or the content's SHA-256)")
+        if name == "content_sha256"
+        else str(capfirst(EvidencePackage._meta.get_field(name).verbose_name))
+        for name in missing_fields(package)
+    ]
+
+
 # --- Files ------------------------------------------------------------------------------
 
 
@@ -435,7 +447,8 @@ def package_seal(
         missing = missing_fields(package)
         if missing:
             raise ValidationFailed(
-                _("The package is missing required fields: %(f)s.") % {"f": ", ".join(missing)},
+                _("The package is missing required fields: %(f)s.")
+                % {"f": ", ".join(missing_labels(package))},
                 code="package_incomplete",
                 fields={name: [_("Required before sealing.")] for name in missing},
             )
@@ -652,6 +665,102 @@ def package_receive(
 # --- Retention --------------------------------------------------------------------------
 
 
+def in_force(today: date) -> Q:
+    """A hold that is not lifted and whose end date, if it has one, is not past."""
+    return Q(lifted_at__isnull=True) & (Q(until__isnull=True) | Q(until__gte=today))
+
+
+def hold_day(now: datetime | None = None) -> date:
+    """The day a hold's end date is compared with: the UTC date (a hold "until" a day
+    holds through that day)."""
+    return timezone.localdate(now or timezone.now(), UTC)
+
+
+def holds_in_force(package: EvidencePackage, now: datetime | None = None) -> QuerySet[LegalHold]:
+    return package.holds.filter(in_force(hold_day(now)))
+
+
+def with_hold_flag(packages: QuerySet[EvidencePackage]) -> QuerySet[EvidencePackage]:
+    """``on_hold`` on each package: a hold is in force (for lists of packages)."""
+    holds = LegalHold.objects.filter(in_force(hold_day()), package=OuterRef("pk"))
+    return packages.annotate(on_hold=Exists(holds))
+
+
+def _require_hold_actor(actor, package: EvidencePackage) -> None:
+    """An officer of the lead desk on the page; the operator's command passes a label."""
+    if isinstance(actor, User) and not may_hold(actor, package):
+        raise PermissionDenied(_("Only officers of the lead desk place or lift a legal hold."))
+
+
+def hold_place(
+    *,
+    package: EvidencePackage,
+    actor: User | str,
+    reason: str,
+    until: date | None = None,
+    now: datetime | None = None,
+) -> LegalHold:
+    """Keep the package past its retention period: no purge while the hold is in force."""
+    now = now or timezone.now()
+    _require_hold_actor(actor, package)
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = [_("Say why the package is held.")]
+    if until is not None and until < hold_day(now):
+        errors["until"] = [_("The end date is in the past; leave it empty for no end date.")]
+    if errors:
+        raise ValidationFailed(_("No hold was placed."), fields=errors)
+    with atomic():
+        package = _lock(package)
+        if package.purged_at is not None:
+            raise InvalidTransition(_("The package's content is already purged."))
+        hold = LegalHold.objects.create(
+            package=package,
+            reason=reason.strip(),
+            until=until,
+            placed_at=now,
+            placed_by=actor_label_for(actor),
+        )
+        audit_record(
+            action="evidence.hold_placed",
+            actor=actor,
+            obj=package,
+            data={"reference": package.reference, "reason": hold.reason, "until": until},
+            now=now,
+        )
+    return hold
+
+
+def hold_lift(
+    *, hold: LegalHold, actor: User | str, reason: str, now: datetime | None = None
+) -> LegalHold:
+    now = now or timezone.now()
+    _require_hold_actor(actor, hold.package)
+    if not reason.strip():
+        raise ValidationFailed(
+            _("The hold was not lifted."), fields={"reason": [_("Say why it is lifted.")]}
+        )
+    with atomic():
+        package = _lock(hold.package)
+        hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+        if hold.lifted_at is not None:
+            raise InvalidTransition(_("This hold was already lifted."))
+        hold.lifted_at, hold.lifted_by, hold.lift_reason = (
+            now,
+            actor_label_for(actor),
+            reason.strip(),
+        )
+        hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+        audit_record(
+            action="evidence.hold_lifted",
+            actor=actor,
+            obj=package,
+            data={"reference": package.reference, "hold": hold.pk, "reason": hold.lift_reason},
+            now=now,
+        )
+    return hold
+
+
 def retention_deadline(package: EvidencePackage) -> datetime:
     days = package.case.lead_desk.authority.jurisdiction.evidence_retention_days
     return (package.sealed_at or package.created_at) + timedelta(days=days)
@@ -665,7 +774,7 @@ def package_purge(
     now = now or timezone.now()
     with atomic():
         package = _lock(package)
-        if package.legal_hold or package.purged_at is not None:
+        if package.purged_at is not None or holds_in_force(package, now).exists():
             raise InvalidTransition(
                 _("A package under legal hold, or already purged, is not purged.")
             )

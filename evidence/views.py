@@ -21,12 +21,21 @@ from takedown.core.security import step_up_required
 from takedown.core.web import error_text, run_service
 
 from . import services
-from .access import may_export, may_handle, may_read_content, may_share, packages_for
+from .access import (
+    may_export,
+    may_handle,
+    may_hold,
+    may_read_content,
+    may_see_particulars,
+    may_share,
+    packages_for,
+)
 from .case_uco import package_to_case_uco
 from .crypto import EvidenceIntegrityError
 from .exports import EXTENSIONS, package_export
 from .forms import (
     ExportForm,
+    HoldForm,
     PackageForm,
     PackageNewForm,
     ReasonForm,
@@ -100,6 +109,7 @@ def package_detail(request, reference: str):
             "form": form,
             "may_handle": handles,
             "may_read": may_read_content(request.user, package),
+            "particulars": may_see_particulars(request.user, package),
             "can_add_files": handles and PACKAGE.can(package, "file_added"),
             "can_seal": handles and PACKAGE.can(package, "sealed"),
             "can_follow_up": handles and PACKAGE.can(package, "followed_up"),
@@ -110,7 +120,7 @@ def package_detail(request, reference: str):
             "items": package.items.order_by("created_at", "id"),
             "chain": package.custody_events.select_related("authority").order_by("sequence"),
             "chain_break": services.verify_chain(package),
-            "missing": services.missing_fields(package) if editable else [],
+            "missing": services.missing_labels(package) if editable else [],
             "seal_valid": services.seal_valid(package) if package.signature else None,
             "export_form": ExportForm(),
             "transfer_form": TransferForm(),
@@ -119,6 +129,10 @@ def package_detail(request, reference: str):
             "shares": package.shares.filter(revoked_at__isnull=True).select_related("desk"),
             "reason_form": ReasonForm(),
             "follow_ups": package.follow_ups.all(),
+            "holds": services.holds_in_force(package),
+            "hold_history": package.holds.all(),
+            "may_hold": may_hold(request.user, package) and package.purged_at is None,
+            "hold_form": HoldForm(),
         },
         status=400 if form is not None and form.errors else 200,
     )
@@ -346,6 +360,41 @@ def share_withdraw(request, reference: str, pk: int):
 
 @login_required
 @require_POST
+def hold_place(request, reference: str):
+    package = _package(request, reference)
+    if not may_hold(request.user, package):
+        raise DjangoPermissionDenied
+    run_service(
+        request,
+        lambda data: services.hold_place(
+            package=package, actor=request.user, reason=data["reason"], until=data["until"]
+        ),
+        form=HoldForm(request.POST),
+        on_form=False,
+        success=_("Legal hold placed: the package is not purged while it is in force."),
+    )
+    return redirect("evidence:package", reference=reference)
+
+
+@login_required
+@require_POST
+def hold_lift(request, reference: str, pk: int):
+    package = _package(request, reference)
+    if not may_hold(request.user, package):
+        raise DjangoPermissionDenied
+    hold = get_object_or_404(package.holds.all(), pk=pk)
+    run_service(
+        request,
+        lambda data: services.hold_lift(hold=hold, actor=request.user, reason=data["reason"]),
+        form=ReasonForm(request.POST),
+        on_form=False,
+        success=_("Legal hold lifted."),
+    )
+    return redirect("evidence:package", reference=reference)
+
+
+@login_required
+@require_POST
 def receive(request, reference: str):
     package = _package(request, reference)
     try:
@@ -382,10 +431,12 @@ def purge_certificate(request, reference: str):
 @login_required
 @require_GET
 def case_uco(request, reference: str):
-    """The package as CASE/UCO JSON-LD: metadata, digests and the chain, never content,
-    so whoever may see the package may have it (recorded in the audit log; no custody
-    event, as no content is read)."""
+    """The package as CASE/UCO JSON-LD: metadata, digests and the chain, never content;
+    it names the source URL, so it is the holding desks' (recorded in the audit log; no
+    custody event, as no content is read)."""
     package = _package(request, reference)
+    if not may_see_particulars(request.user, package):
+        raise DjangoPermissionDenied
     document = package_to_case_uco(package)
     audit_record(
         action="evidence.case_uco_exported",

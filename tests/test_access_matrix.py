@@ -178,7 +178,9 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("evidence:new",                "POST"):   (LOGIN, 302,  404,   404,  404,   404,   LOGIN, LOGIN, LOGIN),
     ("evidence:package",            "GET"):    (LOGIN, 200,  404,   404,  200,   404,   LOGIN, LOGIN, LOGIN),
     ("evidence:package",            "POST"):   (LOGIN, 200,  404,   404,  403,   404,   LOGIN, LOGIN, LOGIN),
-    ("evidence:case-uco",           "GET"):    (LOGIN, 200,  404,   404,  200,   404,   LOGIN, LOGIN, LOGIN),
+    ("evidence:case-uco",           "GET"):    (LOGIN, 200,  404,   404,  403,   404,   LOGIN, LOGIN, LOGIN),  # names the source: the holders'
+    ("evidence:hold-place",         "POST"):   (LOGIN, 302,  404,   404,  403,   404,   LOGIN, LOGIN, LOGIN),  # the lead desk holds
+    ("evidence:hold-lift",          "POST"):   (LOGIN, 302,  404,   404,  403,   404,   LOGIN, LOGIN, LOGIN),
     ("evidence:upload",             "POST"):   (LOGIN, 302,  404,   404,  403,   404,   LOGIN, LOGIN, LOGIN),  # auditor: sees, may not act
     ("evidence:download",           "POST"):   (LOGIN, 200,  404,   404,  403,   404,   LOGIN, LOGIN, LOGIN),  # step-up
     ("evidence:seal",               "POST"):   (LOGIN, 302,  404,   404,  403,   404,   LOGIN, LOGIN, LOGIN),  # auditor: sees, may not act
@@ -283,8 +285,10 @@ KWARGS = {
             "transfer",
             "receive",
             "share",
+            "hold-place",
         )
     },
+    "evidence:hold-lift": lambda w: {"reference": w.package.reference, "pk": w.hold.pk},
     "evidence:purge-certificate": lambda w: {"reference": w.purged_package.reference},
     "evidence:share-withdraw": lambda w: {"reference": w.package.reference, "pk": w.share.pk},
     "cases:join-decide": lambda w: {"pk": w.pending_join.pk},
@@ -601,6 +605,7 @@ def build_world() -> SimpleNamespace:
     w.share = evidence.package_share(
         package=w.package, officer=officer, desk=be_desk, reason="access matrix"
     )
+    w.hold = evidence.hold_place(package=w.package, actor=officer, reason="access matrix")
     # LU's desk reports the same URL and waits: it knows the reference, nothing more.
     lu = JurisdictionFactory(code="LU", name="Luxembourg", timezone="Europe/Luxembourg")
     w.lu_officer = officer_of(DeskFactory(authority=AuthorityFactory(jurisdiction=lu)))

@@ -4,10 +4,12 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from cases.services import orders
+from evidence import services as evidence
 from liaison.choices import AuthorityKind
 from liaison.keys import authority_key_create
 from tests.browser.conftest import sign_in
 from tests.cases.factories import order_request_for
+from tests.evidence.conftest import synthetic_png
 from tests.liaison.factories import AuthorityFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,6 +46,10 @@ def test_main_pages_have_no_serious_accessibility_violations(browser, live_serve
         ),
     )
 
+    package = evidence.package_create(
+        case=request.case, officer=actors["owner"], source_url="https://b-social.test/p/a11y"
+    )
+    evidence.hold_place(package=package, actor=actors["owner"], reason="Court order (test)")
     officer = browser.new_page()
     sign_in(officer, live_server, actors["owner"].username)
     pages = {
@@ -55,7 +61,16 @@ def test_main_pages_have_no_serious_accessibility_violations(browser, live_serve
         "change password": "/accounts/password/",
         "security keys": "/accounts/security-keys/",
         "transparency": "/transparency/",
+        "evidence package": f"/evidence/{package.reference}/",
     }
+    # A file on the package, through its form: its full digests must fit a phone too.
+    officer.goto(f"{live_server.url}/evidence/{package.reference}/")
+    officer.set_input_files(
+        "#id_file",
+        files=[{"name": "capture.png", "mimeType": "image/png", "buffer": synthetic_png(seed=9)}],
+    )
+    officer.get_by_role("button", name="Upload").click()
+    officer.wait_for_selector("[data-sha256]")
     found = {}
     for name, path in pages.items():
         officer.goto(f"{live_server.url}{path}")
@@ -78,7 +93,15 @@ def test_main_pages_have_no_serious_accessibility_violations(browser, live_serve
     # This change's pages on a phone: nothing wider than the screen.
     wide = {}
     for client, paths in (
-        (officer, ["/cases/joins/", "/accounts/password/", "/accounts/security-keys/"]),
+        (
+            officer,
+            [
+                "/cases/joins/",
+                "/accounts/password/",
+                "/accounts/security-keys/",
+                f"/evidence/{package.reference}/",
+            ],
+        ),
         (operator, ["/accounts/users/", f"/accounts/users/{actors['owner'].pk}/"]),
     ):
         client.set_viewport_size({"width": 390, "height": 844})

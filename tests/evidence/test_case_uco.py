@@ -170,7 +170,8 @@ def test_export_holds_files_collection_provenance_and_custody(evidence_officer, 
 
 def test_who_may_fetch_it(evidence_officer, package, actors, network):
     auditor = UserFactory(authority=network["desk_de"].authority, roles=[Role.AUDITOR])
-    assert fetch(login(auditor), package).status_code == 200
+    # It names the source URL: the holding desks', not oversight's (which sees the chain).
+    assert fetch(login(auditor), package).status_code == 403
     assert fetch(login(actors["colleague"]), package).status_code == 200
     assert fetch(login(actors["outsider"]), package).status_code == 404
     assert fetch(Client(), package).status_code == 302  # to the login page

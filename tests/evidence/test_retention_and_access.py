@@ -4,21 +4,21 @@ between desks of different jurisdictions."""
 
 import io
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from cases.models import MLARequest
 from evidence import services
 from evidence.choices import CustodyAction, PackageStatus
-from evidence.models import EvidenceItem, EvidencePackage
+from evidence.models import EvidenceItem
 from evidence.retention import purge_expired
 from evidence.tasks import purge_expired_evidence
-from takedown.core.errors import InvalidTransition, PermissionDenied
+from takedown.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from takedown.core.models import AuditEvent
 from tests.conftest import login
 from tests.evidence.conftest import synthetic_png
@@ -86,12 +86,12 @@ def test_content_is_purged_after_the_retention_period(evidence_officer, sealed):
     paths = stored_paths(sealed)
     assert all(os.path.exists(p) for p in paths)
 
-    assert purge_expired(now=sealed.sealed_at + timedelta(days=29)) == 0
+    assert len(purge_expired(now=sealed.sealed_at + timedelta(days=29)).purged) == 0
     assert all(os.path.exists(p) for p in paths)
     assert sealed.custody_events.filter(action=CustodyAction.PURGED).count() == 0
 
     when = sealed.sealed_at + timedelta(days=31)
-    assert purge_expired(now=when) == 1
+    assert len(purge_expired(now=when).purged) == 1
     assert not any(os.path.exists(p) for p in paths)
     assert not any(storages["evidence"].exists(i.storage_name) for i in items)
 
@@ -126,7 +126,7 @@ def test_content_is_purged_after_the_retention_period(evidence_officer, sealed):
     assert response.status_code == 302 and not response.streaming
     assert "purged" in messages_of(response)
     assert not sealed.custody_events.filter(action=CustodyAction.DOWNLOADED).exists()
-    assert purge_expired(now=when + timedelta(days=1)) == 0
+    assert len(purge_expired(now=when + timedelta(days=1)).purged) == 0
     with pytest.raises(InvalidTransition):
         services.package_purge(package=sealed, now=when)
 
@@ -137,10 +137,14 @@ def test_no_purge_certificate_before_a_purge(evidence_officer, sealed):
 
 
 @pytest.mark.django_db(transaction=True)  # files go when the purge commits
-def test_a_legal_hold_stops_the_clock(sealed):
-    EvidencePackage.objects.filter(pk=sealed.pk).update(legal_hold=True)
+def test_a_legal_hold_keeps_the_package_until_lifted_and_the_run_says_why(sealed):
     late = sealed.sealed_at + timedelta(days=365)
-    assert purge_expired(now=late) == 0
+    hold = services.hold_place(
+        package=sealed, actor="operator:ops", reason="Court order 12/2026", now=sealed.sealed_at
+    )
+    run = purge_expired(now=late)
+    assert run.purged == [] and run.kept == [(sealed.reference, "legal hold: Court order 12/2026")]
+    assert "kept 1 past their retention period" in run.summary()
     assert all(os.path.exists(p) for p in stored_paths(sealed))
     sealed.refresh_from_db()
     assert sealed.purged_at is None
@@ -148,9 +152,110 @@ def test_a_legal_hold_stops_the_clock(sealed):
     with pytest.raises(InvalidTransition):
         services.package_purge(package=sealed, now=late)
 
-    EvidencePackage.objects.filter(pk=sealed.pk).update(legal_hold=False)
-    assert purge_expired(now=late) == 1
+    services.hold_lift(hold=hold, actor="operator:ops", reason="Proceedings closed", now=late)
+    assert purge_expired(now=late).purged == [sealed.reference]
     assert not any(os.path.exists(p) for p in stored_paths(sealed))
+    actions = AuditEvent.objects.filter(object_id=str(sealed.pk)).values_list("action", flat=True)
+    assert {"evidence.hold_placed", "evidence.hold_lifted", "evidence.purged"} <= set(actions)
+
+
+def test_a_hold_with_an_end_date_holds_through_that_day(sealed):
+    late = sealed.sealed_at + timedelta(days=365)
+    services.hold_place(
+        package=sealed,
+        actor="operator:ops",
+        reason="Appeal pending",
+        until=late.date(),
+        now=sealed.sealed_at,
+    )
+    assert purge_expired(now=late, dry_run=True).purged == []
+    assert purge_expired(now=late + timedelta(days=1), dry_run=True).purged == [sealed.reference]
+
+
+def test_a_hold_needs_a_reason_and_no_end_date_in_the_past(sealed):
+    with pytest.raises(ValidationFailed) as refused:
+        services.hold_place(
+            package=sealed, actor="operator:ops", reason="  ", until=date(2020, 1, 1)
+        )
+    assert set(refused.value.fields) == {"reason", "until"}
+    assert not sealed.holds.exists()
+
+
+def test_the_lead_desks_officer_places_and_lifts_a_hold_on_the_page(
+    evidence_officer, sealed, nl_officer, network
+):
+    client = login(evidence_officer)
+    page = client.get(f"/evidence/{sealed.reference}/")
+    assert b"data-on-hold" not in page.content and b"Place a legal hold" in page.content
+    response = client.post(
+        f"/evidence/{sealed.reference}/holds/", {"reason": "Court order 7/2026", "until": ""}
+    )
+    assert response.status_code == 302, response.content
+    assert "Legal hold placed" in messages_of(response)
+    hold = sealed.holds.get()
+    assert (hold.reason, hold.placed_by, hold.until) == (
+        "Court order 7/2026",
+        evidence_officer.get_username(),
+        None,
+    )
+    page = client.get(f"/evidence/{sealed.reference}/")
+    assert b"data-on-hold" in page.content and b"Court order 7/2026" in page.content
+    case_page = client.get(f"/cases/{sealed.case.reference}/")
+    assert b"legal hold" in case_page.content
+    # A refused lift (no reason) changes nothing and says why.
+    refused = client.post(f"/evidence/{sealed.reference}/holds/{hold.pk}/lift/", {"reason": ""})
+    assert refused.status_code == 302 and "required" in messages_of(refused).lower()
+    hold.refresh_from_db()
+    assert hold.lifted_at is None
+    # Another desk the package is shared with reads it, but the hold is not its decision.
+    services.package_share(
+        package=sealed, officer=evidence_officer, desk=network["desk_nl"], reason="Joint case"
+    )
+    other = login(nl_officer)
+    assert b"Place a legal hold" not in other.get(f"/evidence/{sealed.reference}/").content
+    assert other.post(f"/evidence/{sealed.reference}/holds/", {"reason": "Mine"}).status_code == 403
+    assert (
+        other.post(
+            f"/evidence/{sealed.reference}/holds/{hold.pk}/lift/", {"reason": "Mine"}
+        ).status_code
+        == 403
+    )
+    lifted = client.post(
+        f"/evidence/{sealed.reference}/holds/{hold.pk}/lift/", {"reason": "Case closed"}
+    )
+    assert "Legal hold lifted" in messages_of(lifted)
+    hold.refresh_from_db()
+    assert hold.lifted_by == evidence_officer.get_username() and hold.lift_reason == "Case closed"
+    assert b"data-on-hold" not in client.get(f"/evidence/{sealed.reference}/").content
+
+
+def test_the_operator_places_lists_and_lifts_holds_by_command(sealed):
+    out = io.StringIO()
+    call_command(
+        "legal_hold",
+        "place",
+        sealed.reference,
+        "--reason",
+        "Regulator's request",
+        "--until",
+        "2099-12-31",
+        stdout=out,
+    )
+    hold = sealed.holds.get()
+    assert hold.until == date(2099, 12, 31) and hold.placed_by.startswith("operator:")
+    out = io.StringIO()
+    call_command("legal_hold", "list", stdout=out)
+    assert sealed.reference in out.getvalue() and "1 holds in force." in out.getvalue()
+    call_command("legal_hold", "lift", sealed.reference, "--reason", "Withdrawn", stdout=out)
+    assert services.holds_in_force(sealed).count() == 0
+    with pytest.raises(CommandError, match="No hold in force"):
+        call_command("legal_hold", "lift", sealed.reference, "--reason", "Again")
+    with pytest.raises(CommandError, match="No package"):
+        call_command("legal_hold", "place", "EV-NONE", "--reason", "x")
+    with pytest.raises(CommandError, match="end date"):
+        call_command(
+            "legal_hold", "place", sealed.reference, "--reason", "x", "--until", "2001-01-01"
+        )
 
 
 def _preservation(sealed, officer, network, *, status: str, until):
@@ -175,11 +280,11 @@ def test_a_running_preservation_request_holds_the_case_packages(evidence_officer
     expired = sealed.sealed_at + timedelta(days=31)
     until = (expired + timedelta(days=10)).date()
     _preservation(sealed, evidence_officer, network, status="sent", until=until)
-    assert purge_expired(now=expired) == 0
+    assert len(purge_expired(now=expired).purged) == 0
     assert all(os.path.exists(p) for p in stored_paths(sealed))
-    assert purge_expired(now=expired + timedelta(days=9)) == 0
+    assert len(purge_expired(now=expired + timedelta(days=9)).purged) == 0
     # Once the preservation period is over, the clock runs again.
-    assert purge_expired(now=expired + timedelta(days=11)) == 1
+    assert len(purge_expired(now=expired + timedelta(days=11)).purged) == 1
     assert not any(os.path.exists(p) for p in stored_paths(sealed))
 
 
@@ -188,7 +293,7 @@ def test_a_draft_or_withdrawn_preservation_request_does_not_hold(evidence_office
     until = (expired + timedelta(days=10)).date()
     _preservation(sealed, evidence_officer, network, status="draft", until=until)
     _preservation(sealed, evidence_officer, network, status="withdrawn", until=until)
-    assert purge_expired(now=expired) == 1
+    assert len(purge_expired(now=expired).purged) == 1
 
 
 @pytest.mark.django_db(transaction=True)  # files go when the purge commits
@@ -205,7 +310,7 @@ def test_the_daily_task_purges_what_expired(sealed, network):
 def test_retention_follows_the_lead_jurisdiction(sealed, network):
     network["nl"].evidence_retention_days = 1  # not the case's lead jurisdiction
     network["nl"].save()
-    assert purge_expired(now=sealed.sealed_at + timedelta(days=2)) == 0
+    assert len(purge_expired(now=sealed.sealed_at + timedelta(days=2)).purged) == 0
 
 
 # --- who may see and read ------------------------------------------------------------
@@ -376,3 +481,58 @@ def test_only_the_authority_it_was_transferred_to_records_its_receipt(
             services.package_receive(package=sealed, officer=sender_side)
     assert sealed.custody_events.count() == before
     assert services.package_receive(package=sealed, officer=nl_officer) == []
+
+
+def test_custody_times_are_utc_with_the_offset_and_the_viewers_local_time_beside(
+    evidence_officer, sealed
+):
+    import zoneinfo
+
+    event = sealed.custody_events.order_by("sequence").first()
+    utc = event.occurred_at.astimezone(zoneinfo.ZoneInfo("UTC"))
+    stamp = utc.strftime("%Y-%m-%d %H:%M:%S")
+    evidence_officer.timezone = "UTC"
+    evidence_officer.save(update_fields=["timezone"])
+    page = login(evidence_officer).get(f"/evidence/{sealed.reference}/").content.decode()
+    assert f"{stamp} UTC+00:00</time>" in page and "data-local-time" not in page
+
+    evidence_officer.timezone = "Europe/Berlin"
+    evidence_officer.save(update_fields=["timezone"])
+    page = login(evidence_officer).get(f"/evidence/{sealed.reference}/").content.decode()
+    berlin = event.occurred_at.astimezone(zoneinfo.ZoneInfo("Europe/Berlin"))
+    offset = berlin.strftime("%z")
+    local = f"{berlin:%Y-%m-%d %H:%M:%S} UTC{offset[:3]}:{offset[3:]} Europe/Berlin"
+    assert f"{stamp} UTC+00:00</time>" in page  # the record's time, as stored and hashed
+    assert f'<span class="text-body-secondary" data-local-time>({local})</span>' in page
+
+
+def test_the_holders_see_names_and_full_digests_oversight_sees_digests_only(
+    auditor, evidence_officer, sealed
+):
+    items = list(sealed.items.all())
+    holder = login(evidence_officer).get(f"/evidence/{sealed.reference}/").content.decode()
+    for item in items:
+        assert item.original_name in holder
+        assert f'<code class="url-text user-select-all" data-sha256>{item.sha256}</code>' in holder
+        assert f'<code class="url-text user-select-all" data-md5>{item.md5}</code>' in holder
+    assert sealed.source_url in holder
+    assert f"/evidence/{sealed.reference}/case-uco.json" in holder
+
+    client = login(auditor)
+    overseen = client.get(f"/evidence/{sealed.reference}/").content.decode()
+    for item in items:
+        assert item.sha256 in overseen and item.md5 in overseen
+        assert item.original_name not in overseen
+    assert sealed.source_url not in overseen and "data-particulars-withheld" in overseen
+    assert f"/evidence/{sealed.reference}/case-uco.json" not in overseen
+    assert client.get(f"/evidence/{sealed.reference}/case-uco.json").status_code == 403
+
+
+def test_missing_before_sealing_names_the_fields_as_the_form_labels_them(evidence_officer, package):
+    bare = services.package_create(
+        case=package.case, officer=evidence_officer, source_url="https://b-social.test/p/2"
+    )
+    page = login(evidence_officer).get(f"/evidence/{bare.reference}/").content.decode()
+    missing = page.split("Missing before sealing", 1)[1].split("</div>", 1)[0]
+    assert "Collection method" in missing and "a file (or the content" in missing
+    assert "collection_method" not in missing and "content_sha256" not in missing

@@ -470,8 +470,14 @@ def _read_json(zf: zipfile.ZipFile, name: str, limits: Limits) -> Any:
     if info.file_size > limits.max_json_size:
         raise _Invalid(f"{name} is larger than {limits.max_json_size} bytes")
     try:
+        # Read no more than the declared size allows: zipfile's read() of a whole member
+        # inflates in one step of up to 2 GiB, whatever the header declared, so a member
+        # that lies about its size would take that memory before the CRC check fails.
+        # (Read this way it stops at the declared size, and the CRC check refuses it.)
+        with zf.open(info) as member:
+            raw = member.read(info.file_size)
         value = json.loads(
-            zf.read(info).decode("utf-8"),
+            raw.decode("utf-8"),
             object_pairs_hook=_no_duplicates,
             parse_float=_no_float,
             parse_constant=_no_float,

@@ -434,3 +434,57 @@ def test_without_a_key_what_can_be_checked_still_is(tmp_path, keys, encrypted_pa
     assert result.returncode == 1
     assert line_of(result, "file files/capture-1.bin").split()[0] == "FAIL"
     assert line_of(result, "file files/logs/fetch.log").split()[0] == "UNVERIFIED"
+
+
+def _lying_zip(path: Path, members: dict[str, bytes], name: str, real_mib: int) -> Path:
+    """``members`` with ``name`` replaced by ``real_mib`` MiB of zeros (deflated to a few
+    hundred KiB) whose headers declare 100 bytes."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for each, data in members.items():
+            if each != name:
+                archive.writestr(zipfile.ZipInfo(each), data)
+                continue
+            info = zipfile.ZipInfo(each)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, "w") as out:
+                zeros = bytes(1024 * 1024)
+                for _ in range(real_mib):
+                    out.write(zeros)
+    raw = bytearray(path.read_bytes())
+    encoded = name.encode()
+    for signature, name_at, size_at in ((b"PK\x03\x04", 30, 22), (b"PK\x01\x02", 46, 24)):
+        at = raw.find(signature)
+        while at != -1:
+            if raw[at + name_at : at + name_at + len(encoded)] == encoded:
+                raw[at + size_at : at + size_at + 4] = (100).to_bytes(4, "little")
+            at = raw.find(signature, at + 4)
+    path.write_bytes(bytes(raw))
+    return path
+
+
+def test_a_json_member_that_lies_about_its_size_is_refused_in_bounded_memory(
+    tmp_path, keys, good_members
+):
+    """1 GiB of zeros declared as 100 bytes: the verifier runs under a 512 MiB address
+    space limit and still answers, naming the member."""
+    package = _lying_zip(tmp_path / "liar.zip", good_members, "manifest.json", 1024)
+    assert package.stat().st_size < 8 * 1024 * 1024
+    capped = (
+        "import resource, runpy, sys; limit = 512 * 1024 * 1024; "
+        "resource.setrlimit(resource.RLIMIT_AS, (limit, limit)); "
+        "sys.argv = ['verify', *sys.argv[1:]]; "
+        "runpy.run_module('evidence.verify', run_name='__main__')"
+    )
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-c", capped, str(package), "--trusted-key", str(keys["issuer"])],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "MemoryError" not in result.stderr
+    assert "manifest.json is not readable JSON" in result.stdout
+    assert "VERDICT: NOT VERIFIED" in result.stdout

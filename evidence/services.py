@@ -29,7 +29,7 @@ from liaison import keys
 from liaison.models import Authority, LiaisonDesk
 from takedown.core.audit import actor_label_for, atomic, audit_record
 from takedown.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
-from takedown.core.models import User
+from takedown.core.models import AuditEvent, User
 from takedown.core.references import allocate
 from takedown.core.transitions import lock
 
@@ -135,7 +135,31 @@ def custody_record(
         event.details = _json_roundtrip(event.details)
         event.hash = custody_event_hash(custody_event_body(event), prev_hash=prev_hash)
         event.save()
+        # The chain's new head goes into the audit chain too: a removed last event
+        # leaves a chain that links, but not up to the head the audit log holds.
+        audit_record(
+            action=CUSTODY_HEAD,
+            obj=package,
+            data={"sequence": sequence, "head": event.hash},
+            now=now,
+        )
     return event
+
+
+CUSTODY_HEAD = "evidence.custody_head"
+
+
+def _recorded_head(package: EvidencePackage) -> tuple[int, str] | None:
+    """The last head of the package's chain that the audit log recorded."""
+    data = (
+        AuditEvent.objects.filter(
+            action=CUSTODY_HEAD, object_type="evidence.evidencepackage", object_id=str(package.pk)
+        )
+        .order_by("-id")
+        .values_list("data", flat=True)
+        .first()
+    )
+    return (data["sequence"], data["head"]) if data else None
 
 
 def _json_roundtrip(value):
@@ -155,10 +179,11 @@ class ChainBreak:
 
 
 def verify_chain(package: EvidencePackage) -> ChainBreak | None:
-    prev = GENESIS_HASH
-    for expected, event in enumerate(
-        package.custody_events.select_related("authority").order_by("sequence"), 1
-    ):
+    """Each event links to the one before and matches its hash, and the chain ends at
+    the head the audit log recorded last (packages from before heads were recorded
+    have none, and are checked link by link only)."""
+    prev, last = GENESIS_HASH, 0
+    for expected, event in enumerate(package.custody_events.order_by("sequence"), 1):
         if event.sequence != expected or event.prev_hash != prev:
             return ChainBreak(
                 package.reference, event.sequence, _("the link to the event before is broken")
@@ -167,7 +192,18 @@ def verify_chain(package: EvidencePackage) -> ChainBreak | None:
             return ChainBreak(
                 package.reference, event.sequence, _("its content does not match its hash: edited")
             )
-        prev = event.hash
+        prev, last = event.hash, event.sequence
+    recorded = _recorded_head(package)
+    if recorded is not None and recorded != (last, prev):
+        sequence, _head = recorded
+        if sequence > last:
+            reason = _("events %(a)d to %(b)d are missing (the audit log records them)") % {
+                "a": last + 1,
+                "b": sequence,
+            }
+        else:
+            reason = _("the chain does not end at the head the audit log recorded")
+        return ChainBreak(package.reference, min(sequence, last + 1), reason)
     return None
 
 

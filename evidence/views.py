@@ -118,7 +118,7 @@ def package_detail(request, reference: str):
             and PACKAGE.can(package, "transferred"),
             "can_receive": PACKAGE.can(package, "received"),
             "items": package.items.order_by("created_at", "id"),
-            "chain": package.custody_events.select_related("authority").order_by("sequence"),
+            "chain": package.custody_events.order_by("sequence"),  # hashed fields only
             "chain_break": services.verify_chain(package),
             "missing": services.missing_labels(package) if editable else [],
             "seal_valid": services.seal_valid(package) if package.signature else None,

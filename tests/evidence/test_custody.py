@@ -242,6 +242,65 @@ def test_a_removed_custody_row_is_caught_at_the_next_event(evidence_officer, sea
         verify_custody()
 
 
+def test_a_removed_last_custody_event_is_caught_by_the_head_the_audit_log_holds(
+    evidence_officer, sealed
+):
+    download(login(evidence_officer), sealed.items.first())
+    last = sealed.custody_events.order_by("-sequence").first()
+    _bypass_guards()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM evidence_custodyevent WHERE id = %s", [last.id])
+    broken = services.verify_chain(sealed)  # what is left still links
+    assert broken is not None and broken.sequence == last.sequence
+    assert "missing" in broken.reason
+    with pytest.raises(CommandError, match=f"event {last.sequence}: .*missing"):
+        verify_custody()
+    assert (
+        "BROKEN" in login(evidence_officer).get(f"/evidence/{sealed.reference}/").content.decode()
+    )
+
+
+def test_an_appended_well_formed_event_is_caught_too(evidence_officer, sealed):
+    """A row written to the table directly, with a correct link and hash, is not one
+    the system appended: the audit log's head stops before it."""
+    from evidence.models import CustodyEvent
+    from evidence.verify import custody_event_hash
+
+    last = sealed.custody_events.order_by("-sequence").first()
+    forged = CustodyEvent(
+        package=sealed,
+        sequence=last.sequence + 1,
+        action=CustodyAction.VIEWED,
+        actor_label="someone",
+        occurred_at=last.occurred_at,
+        details={},
+        prev_hash=last.hash,
+    )
+    forged.hash = custody_event_hash(services.custody_event_body(forged), prev_hash=last.hash)
+    _bypass_guards()
+    CustodyEvent.objects.bulk_create([forged])
+    broken = services.verify_chain(sealed)
+    assert broken is not None and "head the audit log recorded" in broken.reason
+
+
+def test_the_custody_page_shows_only_what_the_hash_covers(evidence_officer, sealed):
+    """The authority shown beside an event is the hashed label, not the row's foreign
+    key: editing the key changes nothing a reader sees, and verification holds."""
+    from liaison.models import Authority as AuthorityModel
+
+    other = AuthorityModel.objects.exclude(pk=evidence_officer.authority_id).first()
+    event = sealed.custody_events.get(sequence=1)
+    _bypass_guards()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE evidence_custodyevent SET authority_id = %s WHERE id = %s", [other.pk, event.id]
+        )
+    page = login(evidence_officer).get(f"/evidence/{sealed.reference}/").content.decode()
+    chain = page.split("data-chain", 1)[1]
+    assert f"({event.authority_label})" in chain and other.name not in chain
+    assert services.verify_chain(sealed) is None
+
+
 def test_renaming_an_authority_does_not_break_the_chains(evidence_officer, sealed):
     """Authorities are configuration an operator edits in the admin; the chain must
     record who acted as it was then, not break when the name changes later."""

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from liaison.keys import receiving_authorities
 from liaison.models import Authority, LiaisonDesk
 from takedown.core.forms import StyledForm
 
@@ -78,9 +79,23 @@ class ShareForm(StyledForm):
 
 class ExportForm(StyledForm):
     receiver = forms.ModelChoiceField(
-        label=_("Receiving authority"), queryset=Authority.objects.select_related("jurisdiction")
+        label=_("Receiving authority"),
+        queryset=Authority.objects.none(),
+        help_text=_("Authorities with a registered encryption key: the files go to it."),
+        error_messages={
+            "invalid_choice": _(
+                "That authority has no encryption key to export to: it registers one "
+                "first (or an operator creates one)."
+            )
+        },
     )
     reason = forms.CharField(label=_("Purpose of the export"), max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["receiver"].queryset = (
+            receiving_authorities().select_related("jurisdiction").order_by("jurisdiction", "name")
+        )
 
 
 class TransferForm(StyledForm):

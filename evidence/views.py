@@ -18,7 +18,7 @@ from cases.transitions import MLA
 from takedown.core.audit import audit_record
 from takedown.core.errors import ApplicationError
 from takedown.core.security import step_up_required
-from takedown.core.web import error_text, run_service
+from takedown.core.web import error_text, form_error_text, run_service
 
 from . import services
 from .access import (
@@ -280,7 +280,7 @@ def export(request, reference: str):
     package = _package(request, reference)
     form = ExportForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose the receiving authority and say why."))
+        messages.error(request, form_error_text(form))
         return redirect("evidence:package", reference=reference)
     try:
         name, stream = package_export(

@@ -10,6 +10,7 @@ signs is no longer trusted, and it is never used again.
 from __future__ import annotations
 
 import base64
+import binascii
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,13 +18,13 @@ from datetime import datetime
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from django.db.models import Q
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from takedown.core.audit import atomic, audit_record
-from takedown.core.errors import InvalidTransition, NotFound
+from takedown.core.errors import InvalidTransition, NotFound, ValidationFailed
 
 from .choices import KeyPurpose
 from .models import Authority, AuthorityKey
@@ -87,6 +88,104 @@ def authority_key_create(
     return key
 
 
+def _retire_current(authority: Authority, purpose: str, now: datetime) -> list[AuthorityKey]:
+    """End the signing (or receiving) life of the authority's current keys of a purpose;
+    they stay valid for verifying what they signed."""
+    previous = list(
+        AuthorityKey.objects.select_for_update().filter(
+            authority=authority,
+            purpose=purpose,
+            revoked_at__isnull=True,
+            valid_until__isnull=True,
+            is_sandbox=False,
+        )
+    )
+    for old in previous:
+        old.valid_until = now
+        old.save(update_fields=["valid_until"])
+    return previous
+
+
+def public_key_of(text: str) -> str:
+    """An X25519 public key as a key file or /api/v1/keys/ gives it: base64url of its
+    32 raw bytes. Refused with a form-ready error when it is not one."""
+    try:
+        raw = b64url_decode(text.strip())
+    except (ValueError, binascii.Error):
+        raw = b""
+    if len(raw) != 32 or raw == bytes(32):
+        raise ValidationFailed(
+            _("Not an X25519 public key."),
+            fields={"public_key": [_("Paste the content of the .pub file: 43 characters.")]},
+        )
+    X25519PublicKey.from_public_bytes(raw)
+    return b64url(raw)
+
+
+def authority_key_register(
+    *,
+    authority: Authority,
+    public_key: str,
+    valid_until: datetime | None = None,
+    actor=None,
+    now: datetime | None = None,
+) -> AuthorityKey:
+    """An encryption key the authority generated itself (``evidence/receiver.py
+    generate``): only its public half is stored, so what is exported to it is readable
+    by the authority alone. From now on its current encryption key; the previous one
+    is retired."""
+    now = now or timezone.now()
+    public = public_key_of(public_key)
+    if valid_until is not None and valid_until <= now:
+        raise ValidationFailed(
+            _("The key would never be valid."),
+            fields={"valid_until": [_("Give a time in the future, or none.")]},
+        )
+    with atomic():
+        if AuthorityKey.objects.filter(public_key=public).exists():
+            raise InvalidTransition(_("This public key is already registered."))
+        previous = _retire_current(authority, KeyPurpose.ENCRYPTION, now)
+        key = AuthorityKey.objects.create(
+            authority=authority,
+            purpose=KeyPurpose.ENCRYPTION,
+            key_id=_new_key_id(authority, KeyPurpose.ENCRYPTION, now),
+            public_key=public,
+            private_key="",
+            held_by_authority=True,
+            valid_from=now,
+            valid_until=valid_until,
+        )
+        audit_record(
+            action="key.registered",
+            actor=actor,
+            obj=key,
+            data={
+                "key_id": key.key_id,
+                "authority": authority.pk,
+                "retired": [k.key_id for k in previous],
+            },
+            now=now,
+        )
+    return key
+
+
+def receiving_authorities():
+    """Authorities an evidence export can go to: those with a current encryption key."""
+    now = timezone.now()
+    return Authority.objects.filter(
+        Exists(
+            AuthorityKey.objects.filter(
+                Q(valid_until__isnull=True) | Q(valid_until__gt=now),
+                authority=OuterRef("pk"),
+                purpose=KeyPurpose.ENCRYPTION,
+                is_sandbox=False,
+                revoked_at__isnull=True,
+                valid_from__lte=now,
+            )
+        )
+    )
+
+
 def authority_key_rotate(
     *,
     authority: Authority,
@@ -97,18 +196,7 @@ def authority_key_rotate(
     """A new current key; the previous one stops signing but stays valid for verifying."""
     now = now or timezone.now()
     with atomic():
-        previous = list(
-            AuthorityKey.objects.select_for_update().filter(
-                authority=authority,
-                purpose=purpose,
-                revoked_at__isnull=True,
-                valid_until__isnull=True,
-                is_sandbox=False,
-            )
-        )
-        for old in previous:
-            old.valid_until = now
-            old.save(update_fields=["valid_until"])
+        previous = _retire_current(authority, purpose, now)
         key = authority_key_create(authority=authority, purpose=purpose, actor=actor, now=now)
         audit_record(
             action="key.rotated",

@@ -337,7 +337,14 @@ class AuthorityKey(models.Model):
     purpose = models.CharField(max_length=12, choices=KeyPurpose.choices)
     key_id = models.CharField(max_length=64, unique=True)
     public_key = models.CharField(max_length=64, help_text=_("Raw public key, base64url."))
-    private_key = EncryptedTextField()
+    private_key = EncryptedTextField(blank=True)
+    held_by_authority = models.BooleanField(
+        default=False,
+        help_text=_(
+            "The authority generated this key itself and holds its private half; this "
+            "system stores only the public key."
+        ),
+    )
     valid_from = models.DateTimeField()
     valid_until = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

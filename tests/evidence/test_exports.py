@@ -337,8 +337,12 @@ def test_a_receiver_without_an_encryption_key_is_refused_with_a_clear_message(
     assert response.status_code == 302
     assert not response.streaming
     shown = messages_of(response)
-    assert "FR police (no keys yet) has no encryption key" in shown
-    assert "operator" in shown
+    assert "has no encryption key to export to" in shown and "registers one" in shown
+    page = login(evidence_officer).get(f"/evidence/{sealed.reference}/").content.decode()
+    export_form = page.split(f"/evidence/{sealed.reference}/export/", 1)[1].split("</form>")[0]
+    assert "FR police (no keys yet)" not in export_form  # the form does not offer it
+    with pytest.raises(InvalidTransition, match=r"FR police \(no keys yet\) has no encryption"):
+        package_export(package=sealed, officer=evidence_officer, receiver=keyless, reason="x")
     assert not sealed.custody_events.filter(action=CustodyAction.EXPORTED).exists()
 
 

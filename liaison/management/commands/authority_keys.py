@@ -1,7 +1,14 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from liaison.choices import KeyPurpose
-from liaison.keys import authority_key_create, authority_key_revoke, authority_key_rotate
+from liaison.keys import (
+    authority_key_create,
+    authority_key_register,
+    authority_key_revoke,
+    authority_key_rotate,
+)
 from liaison.models import Authority, AuthorityKey
 from takedown.core.errors import ApplicationError
 
@@ -15,6 +22,13 @@ class Command(BaseCommand):
             p = sub.add_parser(name)
             p.add_argument("--authority", type=int, required=True, help="authority id")
             p.add_argument("--purpose", choices=KeyPurpose.values, default=KeyPurpose.SIGNING)
+        p = sub.add_parser(
+            "register", help="an encryption key the authority generated itself (public half)"
+        )
+        p.add_argument("--authority", type=int, required=True, help="authority id")
+        p.add_argument(
+            "--public-key", required=True, help="the .pub file receiver.py wrote, or its text"
+        )
         p = sub.add_parser("revoke")
         p.add_argument("key_id")
         p.add_argument("--reason", required=True)
@@ -32,6 +46,15 @@ class Command(BaseCommand):
             authority = Authority.objects.filter(pk=options["authority"]).first()
             if authority is None:
                 raise CommandError("No such authority.")
+            if action == "register":
+                given = options["public_key"]
+                text = Path(given).read_text(encoding="ascii") if Path(given).is_file() else given
+                key = authority_key_register(authority=authority, public_key=text)
+                self.stdout.write(
+                    f"Registered: {key.key_id} (encryption, private key held by {authority}) "
+                    f"public {key.public_key}"
+                )
+                return None
             make = authority_key_create if action == "create" else authority_key_rotate
             key = make(authority=authority, purpose=options["purpose"])
             self.stdout.write(
@@ -49,4 +72,7 @@ class Command(BaseCommand):
             keys = keys.filter(authority_id=authority_id)
         for key in keys:
             state = "revoked" if key.revoked_at else ("retired" if key.valid_until else "current")
-            self.stdout.write(f"{key.key_id:<40} {key.purpose:<10} {state:<8} {key.authority}")
+            holder = "authority" if key.held_by_authority else "system"
+            self.stdout.write(
+                f"{key.key_id:<40} {key.purpose:<10} {state:<8} private:{holder:<9} {key.authority}"
+            )

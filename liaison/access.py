@@ -1,7 +1,9 @@
-"""Which oversight bodies may read the events of the network's own records (see
-takedown/core/audit.py, "Who may read an event")."""
+"""Who may do what with the network's own records, and which oversight bodies may read
+their events (see takedown/core/audit.py, "Who may read an event")."""
 
 from takedown.core.audit import audit_scope
+from takedown.core.choices import Role
+from takedown.core.models import User
 
 from .models import Agreement, ApiKey, Authority, AuthorityKey, Contact, Jurisdiction, Platform
 
@@ -42,3 +44,13 @@ def _api_key_scope(key: ApiKey) -> set[str]:
 def _contact_scope(contact: Contact) -> set[str]:
     owner = contact.desk.authority if contact.desk_id else contact.platform
     return audit_scope(owner) if owner is not None else set()
+
+
+def may_register_receiving_key(user) -> bool:
+    """An officer of an authority registers the key evidence exported to the authority
+    is encrypted to: one it generated itself (``evidence/receiver.py generate``)."""
+    return (
+        isinstance(user, User)
+        and user.authority_id is not None
+        and user.has_role(Role.LIAISON_OFFICER)
+    )

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from deadlines import views as deadline_views
+from liaison import views_keys
 from liaison import views_people as people
 from takedown.core import views as core_views
 from takedown.core import views_accounts, views_auth
@@ -58,6 +59,7 @@ urlpatterns = [
     path("accounts/sessions/", views_auth.sessions, name="sessions"),
     path("accounts/sessions/end/", views_auth.session_end, name="session-end"),
     path("accounts/password/", views_accounts.password_change, name="password-change"),
+    path("accounts/receiving-keys/", views_keys.receiving_keys, name="receiving-keys"),
     path("accounts/users/", people.users, name="users"),
     path("accounts/users/new/", people.user_new, name="user-new"),
     path("accounts/users/<int:pk>/", people.user_detail, name="user-detail"),

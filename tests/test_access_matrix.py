@@ -121,6 +121,8 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("logout",                      "POST"):   (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
     ("second-factor",               "GET"):    (LOGIN, 302,  302,   302,  302,   302,   LOGIN, LOGIN, LOGIN),  # not enrolled: to setup
     ("second-factor-setup",         "GET"):    (LOGIN, 200,  200,   200,  200,   200,   LOGIN, LOGIN, LOGIN),
+    ("receiving-keys",              "GET"):    (LOGIN, 200,  200,   403,  403,   403,   LOGIN, LOGIN, LOGIN),  # an authority's officers
+    ("receiving-keys",              "POST"):   (LOGIN, 400,  400,   403,  403,   403,   LOGIN, LOGIN, LOGIN),  # step-up; no key sent
     ("sessions",                    "GET"):    (LOGIN, 200,  200,   200,  200,   200,   LOGIN, LOGIN, LOGIN),
     ("session-end",                 "POST"):   (LOGIN, 302,  302,   302,  302,   302,   LOGIN, LOGIN, LOGIN),
     ("security-keys",               "GET"):    (LOGIN, 200,  200,   200,  200,   200,   LOGIN, LOGIN, LOGIN),

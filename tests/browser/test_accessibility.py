@@ -62,6 +62,7 @@ def test_main_pages_have_no_serious_accessibility_violations(browser, live_serve
         "security keys": "/accounts/security-keys/",
         "transparency": "/transparency/",
         "evidence package": f"/evidence/{package.reference}/",
+        "receiving keys": "/accounts/receiving-keys/",
     }
     # A file on the package, through its form: its full digests must fit a phone too.
     officer.goto(f"{live_server.url}/evidence/{package.reference}/")
@@ -100,6 +101,7 @@ def test_main_pages_have_no_serious_accessibility_violations(browser, live_serve
                 "/accounts/password/",
                 "/accounts/security-keys/",
                 f"/evidence/{package.reference}/",
+                "/accounts/receiving-keys/",
             ],
         ),
         (operator, ["/accounts/users/", f"/accounts/users/{actors['owner'].pk}/"]),

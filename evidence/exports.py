@@ -141,13 +141,16 @@ def package_export(
         )
     # Everything that can refuse the export is checked before it is recorded: the
     # append-only chain must never show an export that did not happen.
-    signing_key = keys.current_key(authority=package.collecting_authority, now=now)
+    minimised = receiver.jurisdiction.requires_minimised_exports
+    # A minimised export is the exporting authority's own document, signed over what it
+    # holds; a full one carries the collector's seal and is signed by the collector.
+    signer = officer.authority if minimised else package.collecting_authority
+    signing_key = keys.current_key(authority=signer, now=now) if signer else None
     if signing_key is None:
         raise keys.NoSigningKey(
             _("%(a)s has no signing key: an operator must create one; nothing was exported.")
-            % {"a": package.collecting_authority.name}
+            % {"a": signer.name if signer else _("Your authority")}
         )
-    minimised = receiver.jurisdiction.requires_minimised_exports
     with atomic():
         custody_record(
             package=package,
@@ -182,9 +185,9 @@ def package_export(
         "reference": package.reference,
         "case": package.case.reference,
         "issuing_authority": {
-            "id": package.collecting_authority_id,
-            "name": package.collecting_authority.name,
-            "jurisdiction": package.collecting_authority.jurisdiction_id,
+            "id": signer.pk,
+            "name": signer.name,
+            "jurisdiction": signer.jurisdiction_id,
         },
         "created_at": utc_timestamp(now),
         "template": template,
@@ -194,12 +197,19 @@ def package_export(
         ],
         "custody_head": events[-1]["hash"],
         "minimised": minimised_fields,
-        "seal": {"key_id": package.signing_key_id, "signature": package.signature},
+        # The collector's seal signs the full template: beside a minimised one it would
+        # let a guess of the removed fields be confirmed offline, so it stays home.
+        "seal": None
+        if minimised
+        else {"key_id": package.signing_key_id, "signature": package.signature},
     }
+    if minimised:
+        manifest["signed_over"] = (
+            "this minimised manifest, by the exporting authority; the collector's seal over "
+            "the full template is withheld"
+        )
     manifest["key_id"] = signing_key.key_id  # the signature covers which key made it
-    signature = keys.sign(
-        authority=package.collecting_authority, message=canonical_json(manifest), now=now
-    )
+    signature = keys.sign(authority=signer, message=canonical_json(manifest), now=now)
     encryptor = (
         ReceiverEncryptor(
             keys.b64url_decode(recipient.public_key),

@@ -152,6 +152,10 @@ def test_a_minimised_export_removes_and_pseudonymises_and_still_verifies(
     assert manifest["template"]["provenance"] != sealed.provenance
     assert manifest["minimised"] == {"removed": ["hosting_ip"], "pseudonymised": ["provenance"]}
     assert manifest["template"]["legal_basis"] == sealed.legal_basis  # not personal: kept
+    # The collector's seal over the full template would confirm a guess of the removed
+    # fields: it is withheld, and the manifest says what its own signature covers.
+    assert manifest["seal"] is None and "withheld" in manifest["signed_over"]
+    assert all(sealed.signature.encode() not in data for data in content.values())
     for name in ("manifest.json", "custody.json", "signature.json", "encryption.json"):
         assert b"192.0.2.10" not in content[name]
         assert sealed.provenance.encode() not in content[name]

@@ -1,9 +1,12 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import APIKey
 
 from takedown.core.admin import IdSafeAutocomplete, ReadOnlyAdminMixin
+from takedown.core.errors import ValidationFailed
 
+from .keys import authority_key_register, public_key_of
 from .models import (
     Agreement,
     ApiKey,
@@ -160,6 +163,21 @@ class AgreementAdmin(admin.ModelAdmin):
     )
 
 
+class RegisterReceivingKeyForm(forms.ModelForm):
+    """Adding a key here registers one an authority generated itself: its public half
+    only (``authority_key_register``); the system never sees the private key."""
+
+    class Meta:
+        model = AuthorityKey
+        fields = ("authority", "public_key", "valid_until")
+
+    def clean_public_key(self):
+        try:
+            return public_key_of(self.cleaned_data["public_key"])
+        except ValidationFailed as refused:
+            raise forms.ValidationError(refused.fields["public_key"]) from None
+
+
 @admin.register(AuthorityKey)
 class AuthorityKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
@@ -178,6 +196,32 @@ class AuthorityKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("private_key")
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm("liaison.add_authoritykey")
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:  # the add page: registering a receiving authority's own key
+            kwargs["form"] = RegisterReceivingKeyForm
+            kwargs["fields"] = RegisterReceivingKeyForm.Meta.fields
+        return super().get_form(request, obj, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        return {}  # nothing prefilled from the query string: a key is pasted, never linked
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": RegisterReceivingKeyForm.Meta.fields})]
+        return super().get_fieldsets(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        key = authority_key_register(
+            authority=form.cleaned_data["authority"],
+            public_key=form.cleaned_data["public_key"],
+            valid_until=form.cleaned_data["valid_until"],
+            actor=request.user,
+        )
+        obj.pk, obj.key_id = key.pk, key.key_id  # what the admin's message and log name
 
 
 @admin.register(ApiKey)

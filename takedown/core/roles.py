@@ -67,6 +67,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         ),
         *(f"{m.split('.')[0]}.view_{m.split('.')[1]}" for m in _READ_ONLY_MODELS),
         "deadlines.change_notification",
+        # Adding a key in the admin registers an authority's own public key (the rest
+        # of a key's life goes through manage.py authority_keys).
+        "liaison.add_authoritykey",
     ],
 }
 

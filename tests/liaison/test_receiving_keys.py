@@ -58,3 +58,20 @@ def test_only_officers_of_an_authority_have_the_page(network):
     prosecutor = UserFactory(authority=network["desk_de"].authority, roles=["prosecutor"])
     assert login(prosecutor).get(PAGE).status_code == 403
     assert login(prosecutor).post(PAGE, {"public_key": public_key()}).status_code == 403
+
+
+def test_the_operator_registers_a_receiving_key_in_the_admin(network):
+    operator = UserFactory(username="ops", authority=None, is_staff=True, roles=["operator"])
+    receiver = network["desk_nl"].authority
+    client = login(operator)
+    add = "/admin/liaison/authoritykey/add/"
+    assert client.get(add).status_code == 200
+    refused = client.post(add, {"authority": receiver.pk, "public_key": "short"})
+    assert refused.status_code == 200
+    assert "Paste the content of the .pub file" in refused.content.decode()
+    mine = public_key()
+    response = client.post(add, {"authority": receiver.pk, "public_key": mine})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    key = current_key(authority=receiver, purpose=KeyPurpose.ENCRYPTION)
+    assert key.public_key == mine and key.held_by_authority and key.private_key == ""
+    assert AuditEvent.objects.filter(action="key.registered", actor=operator).exists()

@@ -62,6 +62,9 @@ class EvidencePackage(models.Model):
     signing_key_id = models.CharField(max_length=64, blank=True)
     retain_until = models.DateField(null=True, blank=True)
     purged_at = models.DateTimeField(null=True, blank=True)
+    # What was destroyed, signed at the purge (evidence/verify.py --certificate checks it).
+    purge_certificate = models.JSONField(null=True, blank=True)
+    purge_signature = models.CharField(max_length=128, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

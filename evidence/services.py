@@ -523,6 +523,10 @@ def package_seal(
 
 
 def seal_valid(package: EvidencePackage) -> bool:
+    """The collector's signature over the stored manifest; once purged (the manifest's
+    personal fields minimised), the verdict the signed purge certificate recorded."""
+    if package.purge_certificate is not None:
+        return bool((package.purge_certificate.get("seal") or {}).get("valid_at_purge"))
     return package.manifest is not None and keys.verify(
         key_id=package.signing_key_id,
         message=canonical_json(package.manifest),
@@ -837,7 +841,19 @@ def package_purge(
                 reason=reason or _("Retention period ended"),
             )
         package.purged_at = now
-        package.save(update_fields=["purged_at"])
+        package.purge_certificate, package.purge_signature = _purge_certificate(
+            package, items, now, reason or _("Retention period ended")
+        )
+        _minimise_at_purge(package)
+        package.save(
+            update_fields=[
+                "purged_at",
+                "purge_certificate",
+                "purge_signature",
+                "manifest",
+                *MINIMISED_AT_PURGE,
+            ]
+        )
         audit_record(
             action="evidence.purged",
             obj=package,
@@ -845,6 +861,71 @@ def package_purge(
             now=now,
         )
     return package
+
+
+PURGE_CERTIFICATE_FORMAT = "takedown-purge-certificate"
+# Personal data nobody needs once the content is gone: who supplied it and where it was
+# hosted, and the files' own names. The digests, sizes and the chain stay.
+MINIMISED_AT_PURGE = ("hosting_ip", "provenance")
+MINIMISED_FILE_FIELDS_AT_PURGE = ("original_name",)
+
+
+def _minimise_at_purge(package: EvidencePackage) -> None:
+    """Clear the personal fields, in the package, its files and the stored manifest. The
+    seal was checked first and the certificate records it (with the manifest's digest),
+    so what the seal attested stays provable without keeping what it contained."""
+    for name in MINIMISED_AT_PURGE:
+        setattr(package, name, None if name == "hosting_ip" else "")
+    if package.manifest is not None:
+        template = package.manifest["template"]
+        package.manifest = {
+            **package.manifest,
+            "template": {**template, **dict.fromkeys(MINIMISED_AT_PURGE, "")},
+        }
+    package.items.update(original_name="")
+
+
+def _purge_certificate(
+    package: EvidencePackage, items: list[EvidenceItem], now: datetime, reason: str
+) -> tuple[dict, str]:
+    """What was destroyed, in full (SHA-256, MD5 and size per file) and the chain's head
+    after the purge, signed by the authority that collected it (whose key sealed it);
+    the signature is over the certificate's canonical JSON, as for an export."""
+    signer = package.collecting_authority
+    head = package.custody_events.order_by("-sequence").values_list("hash", flat=True).first()
+    certificate = {
+        "format": PURGE_CERTIFICATE_FORMAT,
+        "version": 1,
+        "reference": package.reference,
+        "case": package.case.reference,
+        "purged_at": utc_timestamp(now),
+        "reason": reason,
+        "issuing_authority": {
+            "id": signer.pk,
+            "name": signer.name,
+            "jurisdiction": signer.jurisdiction_id,
+        },
+        "files": [
+            {"file_id": str(i.file_id), "sha256": i.sha256, "md5": i.md5, "size": i.size}
+            for i in sorted(items, key=lambda i: (i.created_at, i.pk))
+        ],
+        "custody_head": head,
+        "seal": {
+            "key_id": package.signing_key_id,
+            "manifest_sha256": hashlib.sha256(canonical_json(package.manifest)).hexdigest(),
+            "valid_at_purge": seal_valid(package),
+        }
+        if package.manifest is not None
+        else None,
+        "minimised": {
+            "package": list(MINIMISED_AT_PURGE),
+            "files": list(MINIMISED_FILE_FIELDS_AT_PURGE),
+        },
+    }
+    key = keys.current_key(authority=signer, now=now)
+    certificate["key_id"] = key.key_id if key else ""
+    signature = keys.sign(authority=signer, message=canonical_json(certificate), now=now)
+    return certificate, signature.value
 
 
 # --- Documents that answer an MLA request -----------------------------------------------

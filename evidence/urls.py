@@ -20,4 +20,9 @@ urlpatterns = [
     path("<str:reference>/share/", views.share, name="share"),
     path("<str:reference>/shares/<int:pk>/withdraw/", views.share_withdraw, name="share-withdraw"),
     path("<str:reference>/purge-certificate/", views.purge_certificate, name="purge-certificate"),
+    path(
+        "<str:reference>/purge-certificate.json",
+        views.purge_certificate_json,
+        name="purge-certificate-json",
+    ),
 ]

@@ -819,16 +819,91 @@ def _verify_archive(
         report.add("custody", "FAIL", str(exc))
 
 
+PURGE_CERTIFICATE = "takedown-purge-certificate"
+
+
+def verify_certificate(path: str | os.PathLike[str], trusted_key: Ed25519PublicKey) -> Report:
+    """A signed purge certificate (``{"certificate": …, "signature": …}``): its
+    Ed25519 signature over the certificate's canonical JSON, and its shape."""
+    report = Report()
+    try:
+        raw = Path(path).read_bytes()
+        if len(raw) > Limits.max_json_size:
+            raise _Invalid(f"larger than {Limits.max_json_size} bytes")
+        document = json.loads(
+            raw.decode("utf-8"),
+            object_pairs_hook=_no_duplicates,
+            parse_float=_no_float,
+            parse_constant=_no_float,
+        )
+        _require(isinstance(document, dict), "not a JSON object")
+        certificate = document.get("certificate")
+        _require(
+            isinstance(certificate, dict)
+            and certificate.get("format") == PURGE_CERTIFICATE
+            and certificate.get("version") == FORMAT_VERSION,
+            "not a purge certificate of a known version",
+        )
+    except (_Invalid, OSError, ValueError, RecursionError) as exc:
+        report.add("certificate", "FAIL", f"unreadable: {exc}")
+        return report
+    if isinstance(certificate.get("reference"), str):
+        report.reference = certificate["reference"]
+    if isinstance(authority := certificate.get("issuing_authority"), dict):
+        report.authority = f"{authority.get('name')} ({authority.get('jurisdiction')})"
+    try:
+        report.add(
+            "signature",
+            "PASS",
+            _check_signature(certificate, document.get("signature"), trusted_key),
+        )
+    except _Invalid as exc:
+        report.add("signature", "FAIL", str(exc).replace("manifest", "certificate"))
+    files = certificate.get("files")
+    well_formed = isinstance(files, list) and all(
+        isinstance(f, dict)
+        and _HEX64.fullmatch(str(f.get("sha256", "")))
+        and re.fullmatch(r"[0-9a-f]{32}", str(f.get("md5", "")))
+        and _is_int(f.get("size"))
+        for f in files
+    )
+    if well_formed:
+        report.add("files", "PASS", f"{len(files)} destroyed file(s), SHA-256, MD5 and size each")
+    else:
+        report.add("files", "FAIL", "the list of destroyed files is malformed")
+    seal = certificate.get("seal")
+    if isinstance(seal, dict) and seal.get("valid_at_purge") is True:
+        report.add(
+            "seal",
+            "PASS",
+            f"the collector's seal ({seal.get('key_id')}) verified at purge, manifest "
+            f"SHA-256 {seal.get('manifest_sha256')}",
+        )
+    elif seal is not None:
+        report.add("seal", "FAIL", "the collector's seal did not verify at purge")
+    if isinstance(minimised := certificate.get("minimised"), dict):
+        fields = [str(f) for part in minimised.values() if isinstance(part, list) for f in part]
+        report.add("minimised", "PASS", "cleared at purge: " + ", ".join(fields))
+    return report
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m evidence.verify",
         description="Verify a sealed evidence export offline.",
     )
-    parser.add_argument("package", help="the export (.zip)")
+    parser.add_argument(
+        "package", help="the export (.zip), or with --certificate a purge certificate"
+    )
     parser.add_argument(
         "--trusted-key", required=True, help="the issuer's Ed25519 public key (base64url file)"
     )
     parser.add_argument("--key", help="your X25519 private key (base64url file), to decrypt")
+    parser.add_argument(
+        "--certificate",
+        action="store_true",
+        help="the file is a signed purge certificate (.json), not an export",
+    )
     parser.add_argument(
         "--allow-unverified-content",
         action="store_true",
@@ -849,6 +924,10 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError, binascii.Error) as exc:
         print(f"error: cannot load key: {exc}", file=sys.stderr)
         return 2
+    if args.certificate:
+        report = verify_certificate(args.package, trusted)
+        print(report.render())
+        return 0 if report.ok else 1
     report = verify_package(
         args.package,
         trusted,

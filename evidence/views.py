@@ -430,6 +430,30 @@ def purge_certificate(request, reference: str):
 
 @login_required
 @require_GET
+def purge_certificate_json(request, reference: str):
+    """The signed, machine-readable certificate: ``certificate`` and its detached
+    Ed25519 ``signature`` (``python verify.py FILE --certificate --trusted-key KEY``)."""
+    package = _package(request, reference)
+    if package.purge_certificate is None:
+        raise Http404
+    response = JsonResponse(
+        {
+            "certificate": package.purge_certificate,
+            "signature": {
+                "key_id": package.purge_certificate.get("key_id", ""),
+                "algorithm": "Ed25519",
+                "signature": package.purge_signature,
+            },
+        },
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    name = f"{package.reference}-purge-certificate.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
 def case_uco(request, reference: str):
     """The package as CASE/UCO JSON-LD: metadata, digests and the chain, never content;
     it names the source URL, so it is the holding desks' (recorded in the audit log; no

@@ -193,6 +193,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("evidence:share",              "POST"):   (LOGIN, 302,  404,   404,  403,   404,   LOGIN, LOGIN, LOGIN),  # the lead desk shares
     ("evidence:share-withdraw",     "POST"):   (LOGIN, 302,  404,   404,  403,   404,   LOGIN, LOGIN, LOGIN),
     ("evidence:purge-certificate",  "GET"):    (LOGIN, 200,  404,   404,  200,   404,   LOGIN, LOGIN, LOGIN),
+    ("evidence:purge-certificate-json", "GET"): (LOGIN, 200, 404,   404,  200,   404,   LOGIN, LOGIN, LOGIN),
     # --- The auditor's trail -----------------------------------------------------------------------
     ("audit:trail",                 "GET"):    (LOGIN, 403,  403,   403,  200,   403,   LOGIN, LOGIN, LOGIN),
     ("audit:verify",                "POST"):   (LOGIN, 403,  403,   403,  302,   403,   LOGIN, LOGIN, LOGIN),
@@ -292,6 +293,7 @@ KWARGS = {
     },
     "evidence:hold-lift": lambda w: {"reference": w.package.reference, "pk": w.hold.pk},
     "evidence:purge-certificate": lambda w: {"reference": w.purged_package.reference},
+    "evidence:purge-certificate-json": lambda w: {"reference": w.purged_package.reference},
     "evidence:share-withdraw": lambda w: {"reference": w.package.reference, "pk": w.share.pk},
     "cases:join-decide": lambda w: {"pk": w.pending_join.pk},
     **{

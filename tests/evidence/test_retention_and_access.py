@@ -536,3 +536,81 @@ def test_missing_before_sealing_names_the_fields_as_the_form_labels_them(evidenc
     missing = page.split("Missing before sealing", 1)[1].split("</div>", 1)[0]
     assert "Collection method" in missing and "a file (or the content" in missing
     assert "collection_method" not in missing and "content_sha256" not in missing
+
+
+def test_a_purge_leaves_a_signed_certificate_the_offline_verifier_checks(
+    evidence_officer, sealed, tmp_path
+):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from liaison.keys import current_key
+
+    items = list(sealed.items.order_by("created_at", "id"))
+    when = sealed.sealed_at + timedelta(days=31)
+    assert purge_expired(now=when).purged == [sealed.reference]
+    client = login(evidence_officer)
+    page = client.get(f"/evidence/{sealed.reference}/purge-certificate/").content.decode()
+    assert f"/evidence/{sealed.reference}/purge-certificate.json" in page
+    response = client.get(f"/evidence/{sealed.reference}/purge-certificate.json")
+    assert response.status_code == 200
+    document = json.loads(response.content)
+    files = document["certificate"]["files"]
+    assert files == [
+        {"file_id": str(i.file_id), "sha256": i.sha256, "md5": i.md5, "size": i.size} for i in items
+    ]
+    sealed.refresh_from_db()
+    head = sealed.custody_events.order_by("-sequence").first()
+    assert document["certificate"]["custody_head"] == head.hash  # the purge is in it
+    # The personal fields are gone from the package, its files and the stored manifest;
+    # the certificate says which, and that the seal verified before they went.
+    assert sealed.hosting_ip is None and sealed.provenance == ""
+    assert {i.original_name for i in sealed.items.all()} == {""}
+    assert sealed.manifest["template"]["provenance"] == ""
+    assert sealed.manifest["template"]["hosting_ip"] == ""
+    assert document["certificate"]["minimised"] == {
+        "package": ["hosting_ip", "provenance"],
+        "files": ["original_name"],
+    }
+    sealed_event = sealed.custody_events.get(action=CustodyAction.SEALED)
+    assert document["certificate"]["seal"] == {
+        "key_id": sealed.signing_key_id,
+        "manifest_sha256": sealed_event.details["manifest_sha256"],
+        "valid_at_purge": True,
+    }
+    certificate = tmp_path / "certificate.json"
+    certificate.write_bytes(response.content)
+    issuer = tmp_path / "issuer.pub"
+    issuer.write_text(current_key(authority=sealed.collecting_authority).public_key)
+
+    def verify(path):
+        root = Path(__file__).resolve().parents[2]
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "evidence.verify",
+                str(path),
+                "--certificate",
+                "--trusted-key",
+                str(issuer),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=root,
+            timeout=60,
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(root)},
+        )
+
+    checked = verify(certificate)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "VERDICT: VERIFIED" in checked.stdout
+    assert "cleared at purge: hosting_ip, provenance, original_name" in checked.stdout
+    document["certificate"]["files"][0]["size"] += 1  # a forged line
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps(document))
+    refused = verify(forged)
+    assert refused.returncode == 1
+    assert "the certificate's Ed25519 signature does not verify" in refused.stdout

@@ -1,6 +1,7 @@
 """Sealed exports through the export view, checked offline by `python -m evidence.verify`
 in a subprocess that has neither Django settings nor the database."""
 
+import hashlib
 import io
 import json
 import os
@@ -17,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from evidence.choices import CustodyAction
 from evidence.exports import package_export
-from evidence.verify import key_text
+from evidence.verify import canonical_json, key_text
 from liaison.keys import authority_key_create, current_key
 from takedown.core.errors import InvalidTransition
 from takedown.core.models import AuditEvent
@@ -174,6 +175,23 @@ def test_a_minimised_export_removes_and_pseudonymises_and_still_verifies(
     assert exported.details["minimised"] is True and exported.details["encrypted"] is True
     assert json.loads(content["custody.json"])[-1]["hash"] == exported.hash
     assert AuditEvent.objects.filter(action="evidence.exported").count() == 1
+
+
+def test_a_minimised_export_cannot_confirm_a_guess_against_the_sealed_digest(
+    sealed, minimised_export
+):
+    """Its chain carries the "sealed" event's manifest digest. Even the right guess of
+    the removed fields, put back into the seal manifest, does not reproduce it: the salt
+    stays home."""
+    _path, archive = minimised_export
+    events = json.loads(members(archive)["custody.json"])
+    digest = next(e for e in events if e["action"] == CustodyAction.SEALED)["details"]
+    assert digest["manifest_sha256"] == hashlib.sha256(canonical_json(sealed.manifest)).hexdigest()
+    guessed = {k: v for k, v in sealed.manifest.items() if k != "salt"}  # all but the salt
+    assert guessed["template"]["hosting_ip"] == "192.0.2.10"  # the right guess
+    assert hashlib.sha256(canonical_json(guessed)).hexdigest() != digest["manifest_sha256"]
+    salt = sealed.manifest["salt"].encode()
+    assert all(salt not in data for data in members(archive).values())
 
 
 def test_an_export_to_a_jurisdiction_that_does_not_ask_keeps_every_field(

@@ -17,9 +17,10 @@ from django.core.management import CommandError, call_command
 from liaison.choices import KeyPurpose
 from liaison.keys import current_key
 from liaison.models import AuthorityKey
+from takedown.core.choices import Role
 from tests.conftest import login
 from tests.evidence.test_exports import LOG, PNG, export, upload
-from tests.liaison.factories import AuthorityFactory
+from tests.liaison.factories import AuthorityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,9 +96,12 @@ def test_a_receiver_with_its_own_key_verifies_and_decrypts_an_export(
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert run_tool(standalone, "generate", "nl-police", cwd=tmp_path).returncode == 2
 
-    call_command(
-        "authority_keys", "register", "--authority", str(receiver.pk), "--public-key", str(pub_file)
+    # The receiving desk's own officer registers the public half on its page.
+    officer = UserFactory(authority=receiver, roles=[Role.LIAISON_OFFICER])
+    response = login(officer).post(
+        "/accounts/receiving-keys/", {"public_key": pub_file.read_text()}
     )
+    assert response.status_code == 302, response.content
     registered = current_key(authority=receiver, purpose=KeyPurpose.ENCRYPTION)
     assert registered.public_key == pub_file.read_text().strip()
     # The issuer's database holds no private key of this receiver.

@@ -9,7 +9,7 @@ PIP    := $(BIN)/python -m pip
 # The exact versions the suite passed with, so a fresh install next year gets them.
 CONSTRAINTS := -c constraints.txt
 
-.PHONY: run test lint install install-dev migrate seed bench clean client client-check
+.PHONY: run test lint install install-dev migrate seed bench clean client client-check messages messages-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,16 @@ lint: install-dev
 	DJANGO_SETTINGS_MODULE=takedown.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	# No medium or high finding without a justified inline "# nosec" exemption.
 	$(BIN)/bandit -q -r takedown liaison cases evidence deadlines demo --severity-level medium
+
+# The translation catalogues (locale/<code>/LC_MESSAGES/django.po, compiled .mo beside
+# them, both committed): extract the code's strings, then compile. messages-check fails
+# on any untranslated or fuzzy string and on a stale .mo; CI runs it.
+messages: install
+	$(BIN)/python manage.py makemessages --all --ignore=.venv --ignore=tests --ignore=bench --ignore=clients --ignore=staticfiles --ignore=var
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+messages-check: install
+	$(BIN)/python manage.py check_translations
 
 bench: install-dev
 	$(BIN)/python -m bench

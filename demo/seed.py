@@ -110,7 +110,8 @@ PLATFORMS = [
     ("Demo Cloud", "demo-cloud", PlatformKind.CLOUD, "DE", ["demo-cloud.test"]),
 ]
 
-# username, role, jurisdiction, authority kind, timezone, description
+# username, role, jurisdiction, authority kind, timezone, language (empty: the
+# browser's), description
 USERS = [
     (
         "officer.de",
@@ -118,6 +119,7 @@ USERS = [
         "DE",
         AuthorityKind.POLICE,
         "Europe/Berlin",
+        "de",
         "liaison officer, DE desk",
     ),
     (
@@ -126,6 +128,7 @@ USERS = [
         "NL",
         AuthorityKind.POLICE,
         "Europe/Amsterdam",
+        "nl",
         "liaison officer, NL desk",
     ),
     (
@@ -134,6 +137,7 @@ USERS = [
         "US",
         AuthorityKind.POLICE,
         "America/New_York",
+        "",
         "liaison officer, US desk",
     ),
     (
@@ -142,6 +146,7 @@ USERS = [
         "DE",
         AuthorityKind.PROSECUTOR,
         "Europe/Berlin",
+        "de",
         "prosecutor, DE",
     ),
     (
@@ -150,6 +155,7 @@ USERS = [
         "NL",
         AuthorityKind.PROSECUTOR,
         "Europe/Amsterdam",
+        "nl",
         "prosecutor, NL",
     ),
     (
@@ -158,9 +164,10 @@ USERS = [
         "DE",
         AuthorityKind.REGULATOR,
         "Europe/Berlin",
+        "de",
         "oversight body, DE",
     ),
-    ("operator", Role.OPERATOR, "NL", AuthorityKind.POLICE, "UTC", "operator (admin)"),
+    ("operator", Role.OPERATOR, "NL", AuthorityKind.POLICE, "UTC", "", "operator (admin)"),
 ]
 
 # How many demo cases end up in each status.
@@ -187,7 +194,7 @@ def demo_logins() -> list[tuple[str, str, str]]:
             "user__username", "secret"
         )
     )
-    return [(u[0], u[5], secrets.get(u[0], "")) for u in USERS]
+    return [(u[0], u[6], secrets.get(u[0], "")) for u in USERS]
 
 
 def seed() -> tuple[bool, list[tuple[str, str, str]]]:
@@ -296,7 +303,7 @@ def _seed(rng: random.Random, now) -> None:
 
     groups = {role: Group.objects.get(name=role.value) for role in Role}
     users = {}
-    for username, role, code, kind, tz, _description in USERS:
+    for username, role, code, kind, tz, language, _description in USERS:
         user = User.objects.create_user(
             username=username,
             password=DEMO_PASSWORD,
@@ -304,6 +311,7 @@ def _seed(rng: random.Random, now) -> None:
             first_name=username.split(".")[0].capitalize(),
             authority=authorities[code, kind],
             timezone=tz,
+            language=language,
             is_staff=role == Role.OPERATOR,
         )
         user.groups.add(groups[role])

@@ -21,6 +21,17 @@ def service_unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """A request in German leaves German active in its thread, as in a server, where the
+    next request activates its own; a test that calls a service next expects English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def network(db):
     """Two jurisdictions, each with a police authority and desk; two platforms."""

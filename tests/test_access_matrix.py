@@ -132,6 +132,9 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("second-factor-key-options",   "POST"):   (LOGIN, 200,  200,   200,  200,   200,   LOGIN, LOGIN, LOGIN),
     ("second-factor-key-verify",    "POST"):   (LOGIN, 400,  400,   400,  400,   400,   LOGIN, LOGIN, LOGIN),
     ("password-change",             "GET"):    (LOGIN, 200,  200,   200,  200,   200,   LOGIN, LOGIN, LOGIN),
+    ("preferences",                 "GET"):    (LOGIN, 200,  200,   200,  200,   200,   LOGIN, LOGIN, LOGIN),
+    ("preferences",                 "POST"):   (LOGIN, 400,  400,   400,  400,   400,   LOGIN, LOGIN, LOGIN),  # nothing sent
+    ("language-set",                "POST"):   (302,   302,  302,   302,  302,   302,   302,   302,   302),  # anyone: a cookie
     # --- People: operators manage accounts (step-up for every change) ------------------------------
     ("users",                       "GET"):    (LOGIN, 403,  403,   403,  403,   200,   LOGIN, LOGIN, LOGIN),
     ("user-new",                    "GET"):    (LOGIN, 403,  403,   403,  403,   200,   LOGIN, LOGIN, LOGIN),

@@ -34,3 +34,14 @@
     if (event.detail.xhr.status === 409) { event.detail.shouldSwap = true; event.detail.isError = false; }
   });
 })();
+/* The header's language switcher changes at once; without script its button does it. */
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
+    var button = form.querySelector("button[type=submit]");
+    if (button) { button.classList.add("visually-hidden-focusable"); }
+    form.querySelectorAll("select").forEach(function (select) {
+      select.addEventListener("change", function () { form.requestSubmit(); });
+    });
+  });
+})();

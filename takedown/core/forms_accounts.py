@@ -1,11 +1,14 @@
 """Passwords: the user's own change, and one an operator sets (liaison/forms_people.py)."""
 
+import zoneinfo
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from .forms import StyledForm, style_widgets
+from .models import User
 
 
 class OwnPasswordForm(PasswordChangeForm):
@@ -63,3 +66,20 @@ class KeyRemoveForm(forms.Form):
 
     def value(self) -> int | None:
         return self.cleaned_data["key"] if self.is_valid() else None
+
+
+class PreferencesForm(forms.ModelForm):
+    """The user's own language (empty: the browser's) and display timezone."""
+
+    timezone = forms.ChoiceField(label=_("Display timezone"), choices=())
+
+    class Meta:
+        model = User
+        fields = ["language", "timezone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = [
+            (name, name) for name in sorted(zoneinfo.available_timezones())
+        ]
+        style_widgets(self)

@@ -3,7 +3,7 @@ import uuid
 import zoneinfo
 from urllib.parse import unquote_to_bytes
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .api.deprecation import deprecation_of
@@ -31,14 +31,20 @@ class RequestIdMiddleware:
         return response
 
 
-class UserTimezoneMiddleware:
-    """Shows times in the signed-in user's timezone; stored times stay UTC."""
+class UserPreferencesMiddleware:
+    """Speaks the signed-in user's language, when they chose one (else LocaleMiddleware's
+    pick from the cookie or the browser stands), and shows times in their timezone;
+    stored times stay UTC."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        tzname = getattr(getattr(request, "user", None), "timezone", "") or ""
+        user = getattr(request, "user", None)
+        if language := getattr(user, "language", ""):
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        tzname = getattr(user, "timezone", "") or ""
         try:
             timezone.activate(zoneinfo.ZoneInfo(tzname)) if tzname else timezone.deactivate()
         except zoneinfo.ZoneInfoNotFoundError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -36,6 +37,13 @@ class User(AbstractUser):
     )
     timezone = models.CharField(
         _("display timezone"), max_length=64, default="UTC", validators=[validate_timezone]
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Empty: the browser's language."),
     )
 
     class Meta:

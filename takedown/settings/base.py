@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "takedown.core.security.StaffSessionMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "takedown.core.middleware.UserTimezoneMiddleware",
+    "takedown.core.middleware.UserPreferencesMiddleware",
     "takedown.core.middleware.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -158,7 +158,15 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Internationalisation and time ---------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# The network's working languages; a user's own choice (profile) wins over the
+# browser's. Catalogues: locale/<code>/ (make messages; CI checks they are complete).
+LANGUAGES = [
+    ("en", _("English")),
+    ("de", _("German")),
+    ("fr", _("French")),
+    ("nl", _("Dutch")),
+    ("es", _("Spanish")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -3,7 +3,9 @@
 from .base import *  # noqa: F403
 from .base import VAR_DIR, env
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off by default: a tester sees the product's own error pages, not Django's debug pages
+# (which list every URL pattern). DEBUG=true brings those back while developing.
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = SECRET_KEY or "local-development-only-not-secret"  # noqa: F405
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")

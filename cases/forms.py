@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from liaison.choices import DepictionType
@@ -333,7 +334,12 @@ class VictimNoticeForm(StyledForm):
     support_organisation = forms.CharField(
         label=_("Support organisation"), required=False, max_length=200
     )
-    language = forms.CharField(label=_("Language"), max_length=10, initial="en")
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        initial="en",
+        help_text=_("Notices to the victim are written in it."),
+    )
     decision = forms.ChoiceField(
         label=_("Where the rule and the preference conflict"),
         required=False,

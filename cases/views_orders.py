@@ -32,6 +32,7 @@ from .choices import CannotComplyResolution, ObjectionResolution, OrderRequestSt
 from .figures import humanise_seconds, platform_compliance
 from .forms import AnswerForm, OrderAmendForm, OrderIssueForm, ReasonForm, VerifyForm
 from .models import Assessment, PlatformResponse, TakedownOrder
+from .order_document import document_labels
 from .services import orders
 from .transitions import ORDER
 
@@ -168,6 +169,7 @@ def order_detail(request, pk: int):
         "orders/detail.html",
         {
             "order": order,
+            "labels": document_labels(order),
             "is_issuer": issuer,
             "may_change": issuer
             and order.duplicate_of_id is None

@@ -110,6 +110,9 @@ PLATFORMS = [
     ("Demo Cloud", "demo-cloud", PlatformKind.CLOUD, "DE", ["demo-cloud.test"]),
 ]
 
+# The language a demo jurisdiction's authorities write in (others: English).
+LANGUAGE_OF = {"DE": "de", "NL": "nl", "FR": "fr", "ES": "es"}
+
 # username, role, jurisdiction, authority kind, timezone, language (empty: the
 # browser's), description
 USERS = [
@@ -218,7 +221,11 @@ def _seed(rng: random.Random, now) -> None:
             (AuthorityKind.REGULATOR, f"{j.name} Online Safety Regulator (demo)"),
         ):
             authorities[code, kind] = Authority.objects.create(
-                jurisdiction=j, name=name, kind=kind, email=f"{kind}.{code.lower()}@example.org"
+                jurisdiction=j,
+                name=name,
+                kind=kind,
+                email=f"{kind}.{code.lower()}@example.org",
+                language=LANGUAGE_OF.get(code, "en"),
             )
         desk = LiaisonDesk.objects.create(
             authority=authorities[code, AuthorityKind.POLICE],
@@ -245,6 +252,7 @@ def _seed(rng: random.Random, now) -> None:
         jurisdiction=jurisdictions["NL"],
         name="Netherlands Hotline (demo)",
         kind=AuthorityKind.HOTLINE,
+        language="nl",
         email="hotline.nl@example.org",
     )
     authorities["NL", AuthorityKind.HOTLINE] = hotline
@@ -257,6 +265,8 @@ def _seed(rng: random.Random, now) -> None:
             kind=kind,
             establishment_jurisdiction=jurisdictions[est],
             webhook_url=f"https://hooks.{slug}.test/takedown",
+            # Orders in the language of its establishment, and English.
+            order_languages=list(dict.fromkeys([LANGUAGE_OF.get(est, "en"), "en"])),
         )
         for domain in domains:
             PlatformDomain.objects.create(platform=platform, domain=domain)

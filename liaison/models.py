@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, BaseAPIKeyManager
 
 from takedown.core.fields import EncryptedTextField
-from takedown.core.models import validate_timezone
+from takedown.core.models import validate_languages, validate_timezone
 
 from .choices import (
     AuthorityKind,
@@ -104,6 +104,13 @@ class Authority(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=AuthorityKind.choices)
     email = models.EmailField(_("email"), blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language its orders are written in."),
+    )
 
     class Meta:
         ordering = ["jurisdiction_id", "name"]
@@ -171,6 +178,16 @@ class Platform(models.Model):
     )
     webhook_secret_rotated_at = models.DateTimeField(
         _("webhook secret set at"), null=True, blank=True
+    )
+    order_languages = models.JSONField(
+        _("languages it receives orders in"),
+        default=list,
+        blank=True,
+        validators=[validate_languages],
+        help_text=_(
+            'Language codes, e.g. ["nl", "en"]: orders and their notices come in the issuing '
+            "authority's language and the first of these beside it."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -32,8 +32,20 @@ class EventOrderSerializer(serializers.Serializer):
     sandbox = serializers.BooleanField()
 
 
+class EventTextSerializer(serializers.Serializer):
+    language = serializers.CharField(help_text="A language code, e.g. `de`.")
+    event = serializers.CharField(help_text="What happened, in that language.")
+    kind = serializers.CharField(help_text="The order's kind (removal order, notice).")
+    status = serializers.CharField(help_text="The order's status at the event.")
+
+
 class OrderEventDataSerializer(serializers.Serializer):
     order = EventOrderSerializer()
+    texts = EventTextSerializer(
+        many=True,
+        help_text="The human fields in the issuing authority's language, then in the first "
+        "language your platform receives orders in (if it differs): read them side by side.",
+    )
 
 
 class OrderEventSerializer(serializers.Serializer):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -142,9 +142,10 @@ def victim_milestone(
     for notice in case.victim_notices.all():
         if notice.opted_out:
             continue
-        body = str(MILESTONES[milestone])
-        if notice.support_organisation:
-            body += " " + SUPPORT % {"org": notice.support_organisation}
+        with translation.override(notice.language):  # the victim's, not the officer's
+            body = str(MILESTONES[milestone])
+            if notice.support_organisation:
+                body += " " + str(SUPPORT) % {"org": notice.support_organisation}
         message, created = VictimMessage.objects.get_or_create(
             notice=notice, milestone=milestone, defaults={"body": body, "created_at": now}
         )
@@ -184,10 +185,12 @@ def victim_message_review(
         message.reviewed_by, message.reviewed_at = officer, now
         if approve:
             # contact_details: the victim's own address (direct) or the organisation's.
+            with translation.override(notice.language):
+                subject = _("Information about your case")
             message.notification = notification_enqueue(
                 channel=NotificationChannel.EMAIL,
                 recipient=notice.contact_details,
-                subject=_("Information about your case"),
+                subject=subject,
                 event_type="victim.notice",
                 payload={"message": message.body},
                 dedupe_key=f"victim-message:{message.pk}",

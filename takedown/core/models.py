@@ -24,6 +24,19 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(_("%(tz)s is not an IANA timezone."), params={"tz": value}) from exc
 
 
+def validate_languages(value) -> None:
+    """A list of the UI's language codes (LANGUAGES): the catalogues that can write them."""
+    known = dict(settings.LANGUAGES)
+    if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
+        raise ValidationError(_("Give a list of language codes."))
+    unknown = [code for code in value if code not in known]
+    if unknown:
+        raise ValidationError(
+            _("Unknown language code(s): %(codes)s. Known: %(known)s."),
+            params={"codes": ", ".join(unknown), "known": ", ".join(known)},
+        )
+
+
 class User(AbstractUser):
     """A staff member: belongs to one authority, may sit on desks (``user.desks``)."""
 

@@ -200,6 +200,29 @@ def test_opt_out_means_nothing_is_ever_sent(mla_case, victim_officer):
     )
 
 
+def test_a_notice_is_written_in_the_victims_language_not_the_officers(mla_case, victim_officer):
+    from django.utils import translation
+
+    victims.victim_notice_create(
+        case=mla_case,
+        officer=victim_officer,
+        pseudonym="V-5",
+        preference="direct",
+        contact_details="v5@example.org",
+        language="nl",
+    )
+    with translation.override("de"):  # the officer works in German
+        (draft,) = victims.victim_milestone(case=mla_case, milestone="content_removed")
+        victims.victim_message_review(message=draft, officer=victim_officer, approve=True)
+    with translation.override("nl"):
+        dutch_body = str(victims.MILESTONES["content_removed"])
+        dutch_subject = translation.gettext("Information about your case")
+    assert dutch_body != str(victims.MILESTONES["content_removed"])  # English here
+    notification = Notification.objects.get()
+    assert notification.payload["message"] == dutch_body
+    assert notification.subject == dutch_subject
+
+
 def test_only_lead_desk_officers_with_the_permission_see_victims(mla_case, victim_officer, actors):
     victims.victim_notice_create(
         case=mla_case, officer=victim_officer, pseudonym="V-4", preference="opt_out"

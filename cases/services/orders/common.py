@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cases.access import is_issuer
 from cases.choices import OrderKind, ResponseKind
 from cases.models import PlatformResponse, ReportedItem, TakedownOrder
+from cases.order_document import event_texts
 from deadlines import policy
 from deadlines.choices import DeadlineKind
 from deadlines.outbox import notify_platform
@@ -141,7 +142,8 @@ def push(order: TakedownOrder, event: WebhookEvent, now, *, about: int | None = 
                     "version": order.version,
                     "status": order.status,
                     "sandbox": order.is_sandbox,
-                }
+                },
+                "texts": event_texts(order, event),
             },
             dedupe_key=f"{event}:{order.pk}:{about or ''}",
             now=now,

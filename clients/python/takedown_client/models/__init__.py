@@ -22,6 +22,7 @@ from .delivery import Delivery
 from .delivery_attempt import DeliveryAttempt
 from .delivery_status_enum import DeliveryStatusEnum
 from .event_order import EventOrder
+from .event_text import EventText
 from .format_enum import FormatEnum
 from .ground_enum import GroundEnum
 from .intake_result import IntakeResult
@@ -106,6 +107,7 @@ __all__ = (
     "DeliveryAttempt",
     "DeliveryStatusEnum",
     "EventOrder",
+    "EventText",
     "FormatEnum",
     "GroundEnum",
     "IntakeResult",

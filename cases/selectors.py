@@ -12,12 +12,13 @@ from django.db.models import Max, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 
 from deadlines import selectors as clocks
+from deadlines.choices import DeadlineKind
 from takedown.core.keyset import Key, ordered
 from takedown.core.models import AuditEvent
 
-from .access import cases_for, desk_ids_for
-from .choices import OrderRequestStatus
-from .models import Case, OrderRequest, ReportedItem, TakedownOrder
+from .access import cases_for, desk_ids_for, order_requests_for, orders_for
+from .choices import OrderRequestStatus, ResponseKind
+from .models import Case, OrderRequest, PlatformResponse, ReportedItem, TakedownOrder
 from .transitions import ITEM, MLA_UNDER_WAY, RUNNING
 
 # The triage queue's order: acute first, then by the binding time left (cases without a
@@ -189,3 +190,40 @@ def held_packages(user, case: Case):
     from evidence.services import with_hold_flag
 
     return with_hold_flag(packages_for(user).filter(case=case)).order_by("created_at", "id")
+
+
+# --- The prosecutor's work ----------------------------------------------------------------
+
+# What a prosecutor answers of a platform's.
+ANSWERABLE = (ResponseKind.CLARIFICATION, ResponseKind.CANNOT_COMPLY, ResponseKind.OBJECTION)
+
+
+def prosecutor_work(user) -> tuple[list[OrderRequest], list[PlatformResponse]]:
+    """Open requests for an order (each with ``clock``: its case's final-order clock)
+    and platforms' questions waiting for an answer (``clock``: the order's removal
+    clock), oldest first: the queue and the start page show the same."""
+    requests_ = list(
+        order_requests_for(user=user)
+        .filter(status=OrderRequestStatus.OPEN)
+        .select_related("case", "platform", "requested_by")
+        .order_by("created_at")
+    )
+    final = clocks.unfinished_by_case([r.case_id for r in requests_], kind=DeadlineKind.FINAL_ORDER)
+    for request in requests_:
+        request.clock = next(iter(final.get(request.case_id, [])), None)
+    waiting = list(
+        PlatformResponse.objects.filter(
+            order__in=orders_for(user=user).values("id"),
+            kind__in=ANSWERABLE,
+            answered_at__isnull=True,
+        )
+        .select_related("order__platform")
+        .prefetch_related("order__deadlines")
+        .order_by("created_at")
+    )
+    for response in waiting:
+        response.clock = next(
+            (d for d in response.order.deadlines.all() if d.kind == DeadlineKind.REMOVAL),
+            None,
+        )
+    return requests_, waiting

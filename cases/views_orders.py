@@ -13,8 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from deadlines.choices import DeadlineKind
-from deadlines.selectors import unfinished_by_case
 from liaison.models import Platform
 from takedown.core.choices import STAFF_ROLES, Role
 from takedown.core.security import step_up_required
@@ -28,18 +26,18 @@ from .access import (
     order_requests_for,
     orders_for,
 )
-from .choices import CannotComplyResolution, ObjectionResolution, OrderRequestStatus, ResponseKind
+from .choices import CannotComplyResolution, ObjectionResolution, ResponseKind
 from .figures import humanise_seconds, platform_compliance
 from .forms import AnswerForm, OrderAmendForm, OrderIssueForm, ReasonForm, VerifyForm
 from .models import Assessment, PlatformResponse, TakedownOrder
 from .order_document import document_labels
+from .selectors import ANSWERABLE, prosecutor_work
 from .services import orders
 from .transitions import ORDER
 
 prosecutor_required = role_required(Role.PROSECUTOR)
 staff_required = role_required(*STAFF_ROLES)
-# What a prosecutor answers, and the decisions each answer offers.
-ANSWERABLE = (ResponseKind.CLARIFICATION, ResponseKind.CANNOT_COMPLY, ResponseKind.OBJECTION)
+# The decisions each answer a prosecutor gives offers (ANSWERABLE: what they answer).
 
 
 def _decisions(response: PlatformResponse):
@@ -49,35 +47,11 @@ def _decisions(response: PlatformResponse):
     }.get(response.kind, ())
 
 
-def _clock(deadlines, kind):
-    return next((d for d in deadlines if d.kind == kind), None)
-
-
 @prosecutor_required
 @require_GET
 def queue(request):
     """Requests waiting for an order, and platform answers waiting for the prosecutor."""
-    requests_ = list(
-        order_requests_for(user=request.user)
-        .filter(status=OrderRequestStatus.OPEN)
-        .select_related("case", "platform", "requested_by")
-        .order_by("created_at")
-    )
-    final_clocks = unfinished_by_case([r.case_id for r in requests_], kind=DeadlineKind.FINAL_ORDER)
-    for item in requests_:
-        item.clock = next(iter(final_clocks.get(item.case_id, [])), None)
-    waiting = list(
-        PlatformResponse.objects.filter(
-            order__in=orders_for(user=request.user).values("id"),
-            kind__in=ANSWERABLE,
-            answered_at__isnull=True,
-        )
-        .select_related("order__platform")
-        .prefetch_related("order__deadlines")
-        .order_by("created_at")
-    )
-    for response in waiting:
-        response.clock = _clock(response.order.deadlines.all(), DeadlineKind.REMOVAL)
+    requests_, waiting = prosecutor_work(request.user)
     return render(
         request,
         "orders/queue.html",

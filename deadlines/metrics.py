@@ -6,26 +6,25 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Min
+from django.db.models import Count
 from django.utils import timezone
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from .choices import DeadlineState, NotificationStatus
-from .models import Deadline, DeliveryAttempt, Notification
+from .choices import DeadlineState
+from .models import Deadline, DeliveryAttempt
+from .selectors import engine_health
 from .tasks import LAST_SWEEP_CACHE_KEY
 
 
 class DeadlineCollector(Collector):
     def collect(self):
         now = timezone.now()
-        oldest = Deadline.objects.filter(next_check_at__lte=now).aggregate(t=Min("next_check_at"))[
-            "t"
-        ]
+        health = engine_health(now)
         yield GaugeMetricFamily(
             "takedown_sweep_lag_seconds",
             "How long the oldest deadline check has been waiting (0 when the sweep is current).",
-            value=(now - oldest).total_seconds() if oldest else 0.0,
+            value=health["sweep_lag_seconds"],
         )
         last = cache.get(LAST_SWEEP_CACHE_KEY)
         yield GaugeMetricFamily(
@@ -63,22 +62,15 @@ class DeadlineCollector(Collector):
         ):
             overdue.add_metric([row["kind"]], row["n"])
         yield overdue
-        by_status = dict(
-            Notification.objects.filter(
-                status__in=[NotificationStatus.PENDING, NotificationStatus.DEAD]
-            )
-            .values_list("status")
-            .annotate(n=Count("id"))
-        )
         yield GaugeMetricFamily(
             "takedown_outbox_pending",
             "Notifications recorded and not yet delivered.",
-            value=by_status.get(NotificationStatus.PENDING, 0),
+            value=health["pending"],
         )
         yield GaugeMetricFamily(
             "takedown_outbox_dead_letters",
             "Notifications that exhausted their attempts and wait for an operator.",
-            value=by_status.get(NotificationStatus.DEAD, 0),
+            value=health["dead"],
         )
         attempts = CounterMetricFamily(
             "takedown_delivery_attempts",

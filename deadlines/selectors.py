@@ -11,8 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Q, QuerySet
 
-from .choices import DeadlineKind, DeadlineState
-from .models import Deadline, Escalation
+from .choices import DeadlineKind, DeadlineState, NotificationStatus
+from .models import Deadline, Escalation, Notification
 
 RUNNING = (DeadlineState.OPEN, DeadlineState.PAUSED)
 # Still owed: running, or missed and neither met late nor cancelled.
@@ -127,4 +127,24 @@ def clock_figures(
             kind: on_time_share(clocks.filter(kind=kind)) for kind in DeadlineKind.values
         },
         "escalations": Escalation.objects.filter(deadline__in=clocks, level__gte=1).count(),
+    }
+
+
+def engine_health(now: datetime) -> dict:
+    """What the operator watches (also the metrics' gauges): how long the oldest due
+    check has waited for the sweep, and the outbox's pending and dead letters."""
+    oldest = Deadline.objects.filter(next_check_at__lte=now).aggregate(
+        t=models.Min("next_check_at")
+    )["t"]
+    by_status = dict(
+        Notification.objects.filter(
+            status__in=[NotificationStatus.PENDING, NotificationStatus.DEAD]
+        )
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    return {
+        "sweep_lag_seconds": (now - oldest).total_seconds() if oldest else 0.0,
+        "pending": by_status.get(NotificationStatus.PENDING, 0),
+        "dead": by_status.get(NotificationStatus.DEAD, 0),
     }

@@ -13,13 +13,13 @@ import base64
 import binascii
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -183,6 +183,21 @@ def receiving_authorities():
                 valid_from__lte=now,
             )
         )
+    )
+
+
+def keys_expiring(now: datetime, *, within: timedelta) -> QuerySet[AuthorityKey]:
+    """Current keys whose validity ends within ``within``: rotate or re-register them
+    before exports and signatures stop."""
+    return (
+        AuthorityKey.objects.filter(
+            is_sandbox=False,
+            revoked_at__isnull=True,
+            valid_until__gt=now,
+            valid_until__lte=now + within,
+        )
+        .select_related("authority")
+        .order_by("valid_until")
     )
 
 

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from cases import views_home
 from deadlines import views as deadline_views
 from liaison import views_keys
 from liaison import views_people as people
@@ -26,7 +27,7 @@ urlpatterns = [
     path("audit/", include("takedown.core.urls_audit")),
     path("mla/", include("cases.urls_mla")),
     path("transparency/", include("cases.urls_transparency")),
-    path("", core_views.home, name="home"),
+    path("", views_home.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -33,7 +33,9 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
-run: seed
+# The demo logins are printed once, last, when the app is up (run_embedded).
+run: migrate
+	$(BIN)/python manage.py seed_demo --no-logins
 	$(BIN)/python manage.py run_embedded --port $(PORT)
 
 test: install-dev

@@ -55,16 +55,25 @@ def _schedule(sender, **_kwargs):
     }
 
 
+_broker_folders_made = False
+
+
 @signals.celeryd_init.connect
 @signals.beat_init.connect
+@signals.before_task_publish.connect
 def _make_broker_folders(**_kwargs):
-    """The filesystem transport needs its folders before the first message."""
+    """The filesystem transport needs its folders before the first message, also one
+    published before any worker started (seed_demo's notifications)."""
+    global _broker_folders_made
+    if _broker_folders_made:
+        return
     from django.conf import settings
 
     options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if key in options:
             Path(options[key]).mkdir(parents=True, exist_ok=True)
+    _broker_folders_made = True
 
 
 @signals.before_task_publish.connect

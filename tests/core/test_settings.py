@@ -86,4 +86,8 @@ def test_a_fresh_embedded_install_migrates_and_seeds(tmp_path):
             timeout=300,
         )
         assert result.returncode == 0, result.stderr[-3000:]
+        # Queued for the worker that starts next, without a warning on the way.
+        assert "could not enqueue" not in result.stderr, result.stderr[-3000:]
+        assert "No hostname was supplied" not in result.stderr
     assert "officer.de" in result.stdout or (tmp_path / "takedown.sqlite3").exists()
+    assert any((tmp_path / "broker" / "queue").iterdir())  # the demo's deliveries wait there

@@ -63,6 +63,20 @@ def test_keys_are_stored_only_as_hashes(capsys):
     assert ApiKey.objects.is_valid(secret)
 
 
+def test_an_unknown_owner_is_refused_with_the_valid_ones_listed():
+    from django.core.management import CommandError
+
+    PlatformFactory(slug="listed-one")
+    PlatformFactory(slug="listed-two")
+    with pytest.raises(CommandError) as refused:
+        call_command("mint_api_key", platform="no-such", name="x")
+    assert "'no-such'" in str(refused.value)
+    assert "listed-one, listed-two" in str(refused.value)
+    with pytest.raises(CommandError, match="No authority with the id 999999"):
+        call_command("mint_api_key", partner=999999, name="x")
+    assert not ApiKey.objects.exists()
+
+
 def test_revoke_command_and_webhook_secret_command(capsys):
     from standardwebhooks import Webhook
 

@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -44,7 +45,17 @@ class Command(BaseCommand):
         }
         children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
 
-        self.stdout.write(self.style.SUCCESS(f"\nTakedown is starting at http://{host}:{port}/"))
+        # The address and the logins last, once the web server answers and the worker's
+        # banner is out, so they are the last thing on the screen.
+        ready = _wait_until_answering(f"http://{host}:{port}/healthz", children)
+        time.sleep(2)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\nTakedown is running at http://{host}:{port}/"
+                if ready
+                else f"\nTakedown is starting at http://{host}:{port}/ (not answering yet)"
+            )
+        )
         print_logins(self.stdout)
         self.stdout.write("Press Ctrl-C to stop the web server, the worker and beat.\n")
 
@@ -74,3 +85,16 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     child.kill()
         self.stdout.write("Stopped.")
+
+
+def _wait_until_answering(url: str, children: dict, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(child.poll() is not None for child in children.values()):
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310  # nosec B310
+                return True
+        except OSError:
+            time.sleep(0.5)
+    return False

@@ -13,7 +13,14 @@ from demo.seed import print_logins, seed
 class Command(BaseCommand):
     help = "Load demo jurisdictions, desks, platforms, users and cases (idempotent)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-logins",
+            action="store_true",
+            help="do not print the demo logins (make run prints them once the app is up)",
+        )
+
+    def handle(self, *args, no_logins=False, **options):
         if settings.SETTINGS_MODULE.endswith(".production"):
             raise CommandError("seed_demo is refused under production settings.")
         created, _logins = seed()
@@ -21,4 +28,5 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         else:
             self.stdout.write("Demo data already present: nothing changed.")
-        print_logins(self.stdout)
+        if not no_logins:
+            print_logins(self.stdout)

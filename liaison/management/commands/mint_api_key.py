@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from liaison.choices import AuthorityKind
 from liaison.models import Authority, Platform
 from liaison.services import api_key_mint
 
@@ -24,8 +25,19 @@ class Command(BaseCommand):
                 if platform
                 else Authority.objects.get(pk=partner)
             )
-        except (Platform.DoesNotExist, Authority.DoesNotExist) as exc:
-            raise CommandError("No such platform or partner.") from exc
+        except Platform.DoesNotExist as exc:
+            slugs = ", ".join(Platform.objects.order_by("slug").values_list("slug", flat=True))
+            raise CommandError(
+                f"No platform with the slug {platform!r}. Platforms: {slugs or 'none yet'}."
+            ) from exc
+        except Authority.DoesNotExist as exc:
+            partners = ", ".join(
+                f"{a.pk} ({a.name})"
+                for a in Authority.objects.filter(kind=AuthorityKind.HOTLINE).order_by("pk")
+            )
+            raise CommandError(
+                f"No authority with the id {partner}. Intake partners: {partners or 'none yet'}."
+            ) from exc
         key, secret = api_key_mint(
             owner=owner, name=name, expires_at=timezone.now() + timedelta(days=expires_in_days)
         )

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deadlines.selectors import case_clocks
 from liaison.models import Platform
-from takedown.core import keyset
+from takedown.core import keyset, sentences
 from takedown.core.choices import Role
 from takedown.core.errors import ApplicationError, ValidationFailed
 from takedown.core.web import apply_service_error, role_required, run_service
@@ -119,7 +119,9 @@ def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
         "assessment": assessment,
         "participants": case.participants.select_related("desk__authority__jurisdiction"),
         "deadlines": case_clocks(case.pk),
-        "timeline": case_timeline(case).select_related("actor")[:200],
+        "timeline": sentences.described(
+            case_timeline(case).select_related("actor")[:200], detailed=True
+        ),
         "merged_cases": Case.objects.filter(merged_into=case).only("reference"),
         "next_action": action,
         "next_action_text": action_text,

@@ -7,4 +7,12 @@ class DeadlinesConfig(AppConfig):
     verbose_name = _("Deadlines")
 
     def ready(self):
-        from . import access  # noqa: F401  (registers who may read which events)
+        from takedown.core import sentences
+
+        from . import (
+            access,  # noqa: F401  (registers who may read which events)
+            events,
+        )
+
+        sentences.register(events.SENTENCES)
+        sentences.NAMERS["deadlines.deadline"] = events.clock_names

@@ -59,6 +59,7 @@ class Deadline(models.Model):
     met_at = models.DateTimeField(null=True, blank=True)
     missed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

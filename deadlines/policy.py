@@ -203,10 +203,18 @@ class Standing(enum.StrEnum):
     DONE = "done"
 
 
-def standing(*, state: str, warn_at: datetime, due_at: datetime, now: datetime) -> Standing:
+def standing(
+    *,
+    state: str,
+    warn_at: datetime,
+    due_at: datetime,
+    now: datetime,
+    met_at: datetime | None = None,
+) -> Standing:
     if state == "paused":
         return Standing.PAUSED
-    if state in ("met", "cancelled"):
+    # A clock met late stays "missed" (it counts as such) but is over: done, not overdue.
+    if state in ("met", "cancelled") or met_at is not None:
         return Standing.DONE
     if state == "missed" or now >= due_at:
         return Standing.OVERDUE

@@ -313,8 +313,17 @@ def deadline_cancel(
             if deadline.state != DeadlineState.MISSED:
                 deadline.state = DeadlineState.CANCELLED
             deadline.cancelled_at = now  # a missed clock stays "missed", and stops here
+            deadline.cancel_reason = str(reason)[:300]
             deadline.next_check_at = None
-            deadline.save(update_fields=["state", "cancelled_at", "next_check_at", "updated_at"])
+            deadline.save(
+                update_fields=[
+                    "state",
+                    "cancelled_at",
+                    "cancel_reason",
+                    "next_check_at",
+                    "updated_at",
+                ]
+            )
             _audit(deadline, "cancelled", actor=actor, now=now, reason=reason)
             cancelled.append(deadline)
     return cancelled

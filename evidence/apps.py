@@ -7,4 +7,11 @@ class EvidenceConfig(AppConfig):
     verbose_name = _("Evidence")
 
     def ready(self):
-        from . import access  # noqa: F401  (registers who may read which events)
+        from takedown.core import sentences
+
+        from . import (
+            access,  # noqa: F401  (registers who may read which events)
+            events,
+        )
+
+        sentences.register(events.SENTENCES)

@@ -7,4 +7,11 @@ class LiaisonConfig(AppConfig):
     verbose_name = _("Liaison")
 
     def ready(self):
-        from . import access  # noqa: F401  (registers who may read which events)
+        from takedown.core import sentences
+
+        from . import (
+            access,  # noqa: F401  (registers who may read which events)
+            events,
+        )
+
+        sentences.register(events.SENTENCES)

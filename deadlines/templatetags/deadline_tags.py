@@ -25,7 +25,11 @@ def time_left(deadline, now=None):
         return "—"
     now = now or timezone.now()
     standing = policy.standing(
-        state=deadline.state, warn_at=deadline.warn_at, due_at=deadline.due_at, now=now
+        state=deadline.state,
+        warn_at=deadline.warn_at,
+        due_at=deadline.due_at,
+        now=now,
+        met_at=deadline.met_at,
     )
     css, icon, label = _LABELS[standing]
     if standing == policy.Standing.PAUSED:
@@ -36,7 +40,7 @@ def time_left(deadline, now=None):
             else label
         )
     elif standing == policy.Standing.DONE:
-        text = label
+        text = _done_text(deadline)
     elif now >= deadline.due_at:
         text = _("overdue by %(t)s") % {"t": policy.humanise(now - deadline.due_at)}
     else:
@@ -51,3 +55,17 @@ def time_left(deadline, now=None):
         text,
         label,
     )
+
+
+def _done_text(deadline) -> str:
+    """How a finished clock ended: met on time, met so long late, or cancelled and why."""
+    if deadline.met_at is not None:
+        late = deadline.met_at - deadline.due_at
+        if late.total_seconds() > 0:
+            return _("met %(t)s late") % {"t": policy.humanise(late)}
+        return _("met on time")
+    if deadline.cancelled_at is not None:
+        if deadline.cancel_reason:
+            return _("cancelled (%(why)s)") % {"why": deadline.cancel_reason}
+        return _("cancelled")
+    return str(_LABELS[policy.Standing.DONE][2])

@@ -10,7 +10,9 @@ class CoreConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_migrate
 
-        from . import signals  # noqa: F401
+        from . import events, sentences, signals  # noqa: F401
+
+        sentences.register(events.SENTENCES)
         from .roles import sync_roles
 
         # After the last app's permissions exist, every migrate brings the roles up

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import keyset
+from . import keyset, sentences
 from .audit import audit_record, canonical_json, verify_chain
 from .choices import Role
 from .errors import ApplicationError
@@ -85,7 +85,7 @@ def trail(request: HttpRequest) -> HttpResponse:
             )
         except ApplicationError as error:
             raise Http404(error.detail) from error
-    for event in events:
+    for event in sentences.described(events, detailed=False):
         data = auditor_data(event)
         event.restricted = data is None
         event.jurisdiction_list = ", ".join(filter(None, event.jurisdictions.split("|")))

@@ -45,3 +45,37 @@
     });
   });
 })();
+/* Irreversible acts ask first: a form with data-confirm opens the page's dialog, which
+   names the consequence; only "Yes" sends it (htmx forms too). Without script the form
+   is sent as it is. */
+(function () {
+  "use strict";
+  var dialog = document.getElementById("confirm-dialog");
+  if (!dialog || typeof dialog.showModal !== "function") { return; }
+  function ask(text, proceed) {
+    dialog.querySelector("[data-confirm-text]").textContent = text;
+    dialog.returnValue = "";
+    dialog.addEventListener("close", function once() {
+      dialog.removeEventListener("close", once);
+      if (dialog.returnValue === "confirm") { proceed(); }
+    });
+    dialog.showModal();
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form[data-confirm]") || form.hasAttribute("hx-post")) { return; }
+    if (form.dataset.confirmed === "yes") { delete form.dataset.confirmed; return; }
+    event.preventDefault();
+    var submitter = event.submitter;
+    ask(form.dataset.confirm, function () {
+      form.dataset.confirmed = "yes";
+      form.requestSubmit(submitter || undefined);
+    });
+  }, true);
+  document.body.addEventListener("htmx:confirm", function (event) {
+    var form = event.target.closest("form[data-confirm]");
+    if (!form) { return; }
+    event.preventDefault();
+    ask(form.dataset.confirm, function () { event.detail.issueRequest(true); });
+  });
+})();

@@ -22,7 +22,7 @@ from deadlines.choices import DeadlineKind
 from deadlines.selectors import clock_figures
 
 from .choices import MLAStatus
-from .figures import counted_orders, duration_summary, order_figures
+from .figures import counted_orders, duration_summary, humanise_seconds, order_figures
 from .models import Case, MLARequest, Report, ReportItem, TakedownOrder
 
 
@@ -158,7 +158,8 @@ def chart_svg(report: dict) -> str:
         width=720,
         range=(0, 100),
         show_legend=False,
-        title=_("Finished within the binding deadline (%)"),
+        title=_("Clocks finished within the binding deadline, %(period)s (%%)")
+        % {"period": report["period"]},
     )
     rows = [
         (kind, v)
@@ -187,3 +188,75 @@ def as_csv(report: dict) -> str:
     writer.writerow(["figure", "value"])
     writer.writerows(flatten(report))
     return buffer.getvalue()
+
+
+# --- The report in words (the page; CSV and JSON stay figures) ----------------------------
+
+
+def _known(value) -> bool:
+    """A figure that can be said: neither missing nor suppressed ("<5")."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _percent(share: float) -> str:
+    return f"{round(100 * share)} %"
+
+
+def headlines(report: dict) -> list[str]:
+    """The figures a reader looks for, as sentences: durations in hours and days,
+    shares as percentages; a figure that is suppressed or missing is not said."""
+    lines = []
+    if _known(report.get("reports_received")) and _known(report.get("items_reported")):
+        lines.append(
+            _("%(reports)s reports were received, naming %(items)s items.")
+            % {"reports": report["reports_received"], "items": report["items_reported"]}
+        )
+    if _known(report.get("orders_issued")):
+        lines.append(_("%(n)s removal orders were issued.") % {"n": report["orders_issued"]})
+    said = {
+        "time_to_assessment": _(
+            "Half of the reports were assessed within %(median)s, nine in ten within %(p90)s."
+        ),
+        "time_to_acknowledge": _(
+            "Platforms acknowledged half of the orders within %(median)s, "
+            "nine in ten within %(p90)s."
+        ),
+        "time_to_removal": _(
+            "Half of the material was removed within %(median)s of the "
+            "order, nine in ten within %(p90)s."
+        ),
+    }
+    for key, sentence in said.items():
+        figures = report.get(key) or {}
+        if _known(figures.get("median_seconds")) and _known(figures.get("p90_seconds")):
+            lines.append(
+                sentence
+                % {
+                    "median": humanise_seconds(figures["median_seconds"]),
+                    "p90": humanise_seconds(figures["p90_seconds"]),
+                }
+            )
+    for kind in (DeadlineKind.REMOVAL, DeadlineKind.ASSESSMENT):
+        figures = (report.get("within_deadline") or {}).get(kind) or {}
+        if _known(figures.get("share")):
+            lines.append(
+                _("%(share)s of the clocks for “%(kind)s” finished within the binding deadline.")
+                % {"share": _percent(figures["share"]), "kind": kind.label}
+            )
+    return lines
+
+
+def readable_rows(report: dict) -> list[tuple[str, str]]:
+    """The table beside the chart: every figure, durations and shares in words."""
+    rows = []
+    for name, value in flatten(report):
+        if value is None:
+            shown = "—"
+        elif name.endswith("_seconds") and _known(value):
+            shown = humanise_seconds(value)
+        elif name.endswith(".share") and _known(value):
+            shown = _percent(value)
+        else:
+            shown = str(value)
+        rows.append((name, shown))
+    return rows

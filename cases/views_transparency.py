@@ -3,6 +3,7 @@ for staff, as a page with a chart, CSV and JSON."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -49,7 +50,10 @@ def _respond(request, report, template_context, *, full: bool):
         {
             **template_context,
             "report": report,
-            "rows": transparency.flatten(report),
+            "rows": transparency.readable_rows(report),
+            "headlines": transparency.headlines(report),
+            "threshold": settings.TRANSPARENCY_MIN_CELL,
+            "threshold_below": settings.TRANSPARENCY_MIN_CELL - 1,
             "full": full,
             "jurisdictions": Jurisdiction.objects.filter(in_network=True),
             "platforms": Platform.objects.all(),

@@ -88,3 +88,29 @@ def test_pages_exports_and_command_agree(year_of_data, client, actors, capsys):
 def test_periods(text, start_month, end):
     period = transparency.Period.parse(text)
     assert period.start.month == start_month and (period.end.year, period.end.month) == end
+
+
+def test_the_public_page_reads_like_a_report(year_of_data, client):
+    year = year_of_data.year
+    html = client.get(f"/transparency/?period={year}").content.decode()
+    headlines = html.split("data-headlines")[1].split("</ul>")[0]
+    assert "7 reports were received, naming 7 items." in headlines
+    # The median assessment took 10 hours: said in hours, not seconds.
+    assert "Half of the reports were assessed within 10 h 0 min" in headlines
+    assert "100 % of the clocks for “Assessment” finished within the binding deadline." in (
+        headlines
+    )
+    assert "36000" not in html  # no raw seconds in the table either
+    body = html.split("<main", 1)[1]
+    assert "How to read this" in body and "What is suppressed and why" in body
+    assert 'shows counts from 1 to 4 as "&lt;5"' in body
+    # The downloads are the figures, unchanged.
+    data = client.get(f"/transparency/?period={year}&format=json").json()
+    assert data["time_to_assessment"]["median_seconds"] == 10 * 3600
+
+
+def test_a_scope_too_small_says_nothing_that_could_identify(year_of_data, client):
+    html = client.get(f"/transparency/?period={year_of_data.year}&jurisdiction=NL").content
+    html = html.decode()
+    assert "reports were received" not in html  # the counts are "<5": not said
+    assert "assessed within" not in html  # a median of fewer than 5 cases: not said

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from . import audit
 from .forms import style_widgets
 from .models import AuditEvent
 
@@ -73,6 +74,11 @@ class AuditEventFilterSet(django_filters.FilterSet):
     actor = django_filters.CharFilter(
         field_name="actor_label", lookup_expr="icontains", label=_("Actor")
     )
+    case = django_filters.CharFilter(
+        method="by_case_reference",
+        label=_("Case"),
+        help_text=_("Its reference, e.g. TD-2026-000005"),
+    )
     case_id = IntegerFilter(field_name="case_id", label=_("Case id"))
     object_type = django_filters.CharFilter(field_name="object_type", label=_("Object type"))
     occurred_at = django_filters.DateFromToRangeFilter(
@@ -83,7 +89,7 @@ class AuditEventFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = AuditEvent
-        fields = ["category", "action", "actor", "case_id", "object_type", "occurred_at"]
+        fields = ["category", "action", "actor", "case", "case_id", "object_type", "occurred_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,6 +99,15 @@ class AuditEventFilterSet(django_filters.FilterSet):
         if value not in CATEGORIES:
             return queryset
         return queryset.filter(CATEGORIES[value][1]())
+
+    def by_case_reference(self, queryset, name, value):
+        """The case the reader names, by its reference (the events of a merged case keep
+        their own case's id)."""
+        value = value.strip().upper()
+        if not value or audit.cases.model is None:
+            return queryset
+        ids = audit.cases.model.objects.filter(reference=value).values("pk")
+        return queryset.filter(case_id__in=ids)
 
     def by_action(self, queryset, name, value):
         value = value.strip()

@@ -63,12 +63,22 @@ def sentence(event, names: dict[tuple[str, str], str]) -> str:
     return _(template) % {"actor": event.actor_label, "object": name or _("the record")}
 
 
+def _case_references(ids: set[int]) -> dict[int, str]:
+    from .audit import cases  # the app that owns cases registers its model
+
+    if not ids or cases.model is None:
+        return {}
+    return dict(cases.model.objects.filter(pk__in=ids).values_list("pk", "reference"))
+
+
 def described(events: Iterable, *, detailed: bool) -> list:
-    """The events, each with ``text`` (its sentence in the active language) and
-    ``object_name``."""
+    """The events, each with ``text`` (its sentence in the active language),
+    ``object_name`` and ``case_reference``."""
     events = list(events)
     names = object_names(events, detailed=detailed)
+    references = _case_references({e.case_id for e in events if e.case_id is not None})
     for event in events:
+        event.case_reference = references.get(event.case_id, "")
         event.text = sentence(event, names)
         event.object_name = names.get((event.object_type, event.object_id), "")
     return events

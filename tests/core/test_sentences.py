@@ -94,3 +94,17 @@ def test_the_audit_trail_names_objects_by_reference_not_by_table_and_id(actors, 
     assert f"owner opened {case.reference}" in page
     assert f"cases.case {event.object_id}" not in page
     assert "https://b-social.test/p/trail" not in page.split("<tbody>")[1].split("</tbody>")[0]
+
+
+@pytest.mark.django_db
+def test_the_trail_is_filtered_by_case_reference_and_shows_it(actors, network):
+    one = open_case(actors["owner"], "https://b-social.test/p/filter-one")
+    other = open_case(actors["owner"], "https://b-social.test/p/filter-two")
+    auditor = UserFactory(
+        authority=AuthorityFactory(jurisdiction=network["de"], kind=AuthorityKind.REGULATOR),
+        roles=["auditor"],
+    )
+    page = login(auditor).get(f"/audit/?case={one.reference.lower()}").content.decode()
+    rows = page.split("<tbody>")[1].split("</tbody>")[0]
+    assert f"opened {one.reference}" in rows and other.reference not in rows
+    assert f'<td class="small">{one.reference}</td>' in rows  # the case column

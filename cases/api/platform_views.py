@@ -2,6 +2,8 @@
 platform's order is a 404), acknowledges, reports removals, stops the clock with a
 question or a cannot-comply report, and objects."""
 
+from datetime import UTC
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -46,7 +48,14 @@ class AwareIsoDateTimeField(IsoDateTimeField):
             raise DjangoValidationError(
                 _("Give the time with its offset, e.g. 2026-12-01T09:30:00Z."), code="naive"
             )
-        return super().to_python(value)
+        parsed = super().to_python(value)
+        if parsed is None:
+            return parsed
+        # In UTC: an offset Python accepts (up to ±23:59) may be one the database refuses.
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError as exc:
+            raise DjangoValidationError(_("That time is out of range."), code="invalid") from exc
 
 
 class AwareIsoDateTimeFilter(filters.IsoDateTimeFilter):

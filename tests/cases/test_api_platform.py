@@ -920,3 +920,12 @@ def test_the_signed_payload_is_described_as_it_is_sent(issue, api_a, client):
     sent = api_a.get(url(issue())).json()["signed_payload"]
     assert set(sent) == set(described)  # no drift either way
     assert set(sent["issuing_authority"]) == {"id", "name", "email"}
+
+
+def test_the_changes_feed_takes_any_offset_python_reads(api_a):
+    """An offset past the database's range (±15:59 in PostgreSQL) is read as the same
+    moment in UTC, not a server error; one past the calendar is a clear 400."""
+    response = api_a.get(f"{API}/orders/", {"updated_since": "3300-06-29T21:41:36.2-20:23"})
+    assert response.status_code == 200, response.content
+    response = api_a.get(f"{API}/orders/", {"updated_since": "9999-12-31T23:59:00-20:00"})
+    assert_problem(response, 400, "validation_failed")

@@ -1,20 +1,23 @@
 """Screenshots of the triage desk for README.md, taken from the demo data with
 Debian's chromium: ``manage.py screenshots [--out docs/screenshots]``."""
 
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from cases.models import Case, TakedownOrder
 from demo.seed import DEMO_PASSWORD
 from takedown.core import otp
-from takedown.core.models import TOTPDevice
+from takedown.core.models import TOTPDevice, User
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -26,22 +29,42 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _signed_in(browser, base: str, username: str):
-    """A page signed in through the real form: password, then the TOTP code."""
-    device = TOTPDevice.objects.get(user__username=username)
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
+def _signed_in(browser, base: str, username: str, *, width: int = 1400):
+    """A page signed in through the real form: password, then the TOTP code (asked in
+    the user's own language)."""
+    device = TOTPDevice.objects.select_related("user").get(user__username=username)
+    page = browser.new_page(viewport={"width": width, "height": 900})
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Code from your app, or a recovery code").fill(otp.totp(device.secret))
-    page.get_by_role("button", name="Continue").click()
+    with translation.override(device.user.language or "en"):
+        code_label = translation.gettext("Code from your app, or a recovery code")
+        go = translation.gettext("Continue")
+    page.get_by_label(code_label).fill(otp.totp(device.secret))
+    page.get_by_role("button", name=go).click()
     page.wait_for_url(f"{base}/")
     return page
 
 
+@contextmanager
+def speaking(languages: dict[str, str]):
+    """The demo users in these languages while the pictures are taken, then as before."""
+    before = dict(User.objects.filter(username__in=languages).values_list("username", "language"))
+    try:
+        for username, language in languages.items():
+            User.objects.filter(username=username).update(language=language)
+        yield
+    finally:
+        for username, language in before.items():
+            User.objects.filter(username=username).update(language=language)
+
+
 class Command(BaseCommand):
-    help = "Take README screenshots of the triage queue and a case page (needs seed_demo)."
+    help = (
+        "Take README screenshots: queue, case page, board, prosecutor's queue and order, a "
+        "German start page and the queue on a phone (needs seed_demo)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--out", default="docs/screenshots")
@@ -49,6 +72,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, out: str, username: str, **options):
         from playwright.sync_api import sync_playwright
+
+        # Playwright's sync API runs an event loop in this thread; the queries here are
+        # plain synchronous ones between its calls.
+        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
         chromium = shutil.which("chromium")
         if chromium is None:
@@ -78,7 +105,9 @@ class Command(BaseCommand):
                 except OSError:
                     time.sleep(0.2)
             Path(out).mkdir(parents=True, exist_ok=True)
-            with sync_playwright() as playwright:
+            # English for the README's main pictures; one page in German (a German
+            # officer's start page, in their own language) and one on a phone.
+            with sync_playwright() as playwright, speaking({username: "en", "prosecutor.nl": "en"}):
                 browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
                 page = _signed_in(browser, base, username)
                 page.goto(f"{base}/cases/")
@@ -95,6 +124,11 @@ class Command(BaseCommand):
                 if order is not None:
                     prosecutor.goto(f"{base}/orders/{order.pk}/")
                     prosecutor.screenshot(path=f"{out}/order.png", full_page=True)
+                german = _signed_in(browser, base, "officer.de")
+                german.screenshot(path=f"{out}/home-de.png", full_page=True)
+                phone = _signed_in(browser, base, username, width=390)
+                phone.goto(f"{base}/cases/")
+                phone.screenshot(path=f"{out}/queue-phone.png", full_page=False)
                 browser.close()
         finally:
             server.terminate()

@@ -29,6 +29,9 @@ SENTENCES = {
     "item.verified": gettext_noop("%(actor)s verified that %(object)s is gone"),
     "item.reopened": gettext_noop("%(actor)s reopened %(object)s: it is back"),
     "order_request.fulfilled": gettext_noop("%(actor)s issued the order that was asked for"),
+    "order_request.declined": gettext_noop(
+        "%(actor)s returned a request for an order without one, saying why"
+    ),
     "order.linked_duplicate": gettext_noop("%(object)s was linked to an order already running"),
     "order.acknowledged": gettext_noop("%(actor)s acknowledged %(object)s"),
     "order.removals_reported": gettext_noop("%(actor)s reported removals under %(object)s"),

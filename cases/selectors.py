@@ -101,6 +101,15 @@ def open_requests(case: Case) -> QuerySet[OrderRequest]:
     )
 
 
+def declined_requests(case: Case) -> QuerySet[OrderRequest]:
+    """Requests a prosecutor returned without an order, newest first, with the reason."""
+    return (
+        case.order_requests.filter(status=OrderRequestStatus.DECLINED)
+        .select_related("platform", "authority", "handled_by")
+        .order_by("-handled_at")
+    )
+
+
 def open_mla_count(case: Case, authority) -> int:
     return case.mla_requests.filter(
         requesting_authority=authority,

@@ -73,6 +73,7 @@ ORDER_REQUEST = Machine(
     event="order_request",
     moves={
         "fulfilled": Move(from_={_R.OPEN}, to=_R.FULFILLED),
+        "declined": Move(from_={_R.OPEN}, to=_R.DECLINED),
     },
 )
 

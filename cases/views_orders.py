@@ -60,6 +60,30 @@ def queue(request):
 
 
 @prosecutor_required
+@require_POST
+def request_decline(request, pk: int):
+    """Return an officer's request without an order, with the reason they will read."""
+    order_request = get_object_or_404(order_requests_for(user=request.user), pk=pk)
+    form = ReasonForm(request.POST)
+    declined = run_service(
+        request,
+        lambda data: orders.order_request_decline(
+            request=order_request, prosecutor=request.user, reason=data["reason"]
+        ),
+        form=form,
+        on_form=False,
+    )
+    if declined is None:
+        return redirect("orders:request", pk=pk)
+    messages.success(
+        request,
+        _("The request on %(case)s went back to the officer with your reason.")
+        % {"case": order_request.case.reference},
+    )
+    return redirect("orders:queue")
+
+
+@prosecutor_required
 @require_http_methods(["GET", "POST"])
 @step_up_required
 def request_issue(request, pk: int):
@@ -108,6 +132,7 @@ def request_issue(request, pk: int):
             "form": form,
             "assessment": assessment,
             "removal_due": due,
+            "decline_form": ReasonForm(),
         },
         status=400 if form.errors else 200,
     )

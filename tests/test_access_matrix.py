@@ -170,6 +170,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("orders:queue",                "GET"):    (LOGIN, 403,  403,   200,  403,   403,   LOGIN, LOGIN, LOGIN),
     ("orders:request",              "GET"):    (LOGIN, 403,  403,   200,  403,   403,   LOGIN, LOGIN, LOGIN),  # step-up
     ("orders:request",              "POST"):   (LOGIN, 403,  403,   400,  403,   403,   LOGIN, LOGIN, LOGIN),  # step-up
+    ("orders:request-decline",      "POST"):   (LOGIN, 403,  403,   302,  403,   403,   LOGIN, LOGIN, LOGIN),  # no reason: back to the request
     ("orders:detail",               "GET"):    (LOGIN, 200,  404,   200,  404,   404,   LOGIN, LOGIN, LOGIN),
     ("orders:withdraw",             "GET"):    (LOGIN, 403,  403,   405,  403,   403,   LOGIN, LOGIN, LOGIN),
     ("orders:withdraw",             "POST"):   (LOGIN, 403,  403,   302,  403,   403,   LOGIN, LOGIN, LOGIN),  # step-up
@@ -270,6 +271,7 @@ KWARGS = {
     },
     "cases:victim-review": lambda w: {"pk": w.victim_message.pk},
     "orders:request": lambda w: {"pk": w.open_request.pk},
+    "orders:request-decline": lambda w: {"pk": w.open_request.pk},
     "orders:detail": lambda w: {"pk": w.order.pk},
     "orders:withdraw": lambda w: {"pk": w.order.pk},
     "orders:amend": lambda w: {"pk": w.order.pk},

@@ -334,6 +334,12 @@ DRIVERS: dict[Machine, dict[str, Driver]] = {
                 request=w.open_request, prosecutor=w.prosecutor, fields=FIELDS
             ),
         ),
+        "declined": Driver(
+            "open_request",
+            lambda w: orders.order_request_decline(
+                request=w.open_request, prosecutor=w.prosecutor, reason="Transition table"
+            ),
+        ),
     },
     ORDER: {
         "acknowledged": Driver(

@@ -14,7 +14,7 @@ from .common import (
     order_signature_valid,
     removal_due,
 )
-from .issuing import order_amend, order_issue, order_withdraw
+from .issuing import order_amend, order_issue, order_request_decline, order_withdraw
 from .responses import (
     RemovalInput,
     cannot_comply_resolve,
@@ -60,6 +60,7 @@ __all__ = [
     "order_issue",
     "order_object",
     "order_report_removals",
+    "order_request_decline",
     "order_signature_valid",
     "order_unsuspend",
     "order_withdraw",

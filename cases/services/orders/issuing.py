@@ -296,3 +296,29 @@ def order_amend(
             report.save(update_fields=["answer", "answered_by", "answered_at"])
         resume_removal(new, now, prosecutor)
     return new
+
+
+def order_request_decline(
+    *, request: OrderRequest, prosecutor: User, reason: str, now: datetime | None = None
+) -> OrderRequest:
+    """The prosecutor returns an officer's request without an order, saying why (what is
+    missing, or why no order will be issued); the officer sees the reason on the case and
+    may ask again."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(fields={"reason": [_("Say why, for the officer who asked.")]})
+    with atomic():
+        request = lock(OrderRequest.objects.select_related("authority", "case"), request.pk)
+        require_issuer(prosecutor, request)
+        request.decline_reason = reason[:2000]
+        request.handled_by, request.handled_at = prosecutor, now
+        ORDER_REQUEST.move(
+            request,
+            "declined",
+            actor=prosecutor,
+            now=now,
+            fields=["decline_reason", "handled_by", "handled_at"],
+            data={"reason": request.decline_reason},
+        )
+    return request

@@ -13,11 +13,14 @@ from django.db.models.functions import Coalesce, Greatest
 
 from deadlines import selectors as clocks
 from deadlines.choices import DeadlineKind
+from liaison.choices import DepictionType
+from liaison.models import Jurisdiction
 from takedown.core.keyset import Key, ordered
 from takedown.core.models import AuditEvent
 
-from .access import cases_for, desk_ids_for, order_requests_for, orders_for
-from .choices import OrderRequestStatus, ResponseKind
+from .access import case_jurisdictions, cases_for, desk_ids_for, order_requests_for, orders_for
+from .choices import Classification, OrderRequestStatus, ResponseKind
+from .matrix import MatrixRow, build_matrix, suggest_classification
 from .models import Case, OrderRequest, PlatformResponse, ReportedItem, TakedownOrder
 from .transitions import ITEM, MLA_UNDER_WAY, RUNNING
 
@@ -236,3 +239,35 @@ def prosecutor_work(user) -> tuple[list[OrderRequest], list[PlatformResponse]]:
             None,
         )
     return requests_, waiting
+
+
+# --- The harmonisation matrix of a case ------------------------------------------------------
+
+
+def case_matrix(case: Case, depiction_type: str) -> list[MatrixRow]:
+    """The matrix for this case if its material is of ``depiction_type``: each
+    jurisdiction involved, whether it is criminal there, and the instrument towards it."""
+    return build_matrix(
+        depiction_type=depiction_type,
+        issuing=case.lead_desk.authority.jurisdiction,
+        involved=Jurisdiction.objects.filter(code__in=case_jurisdictions(case)),
+        platform_jurisdictions=set(
+            case.items.exclude(platform=None).values_list(
+                "platform__establishment_jurisdiction", flat=True
+            )
+        ),
+    )
+
+
+def matrix_preview(case: Case) -> list[dict]:
+    """What the matrix will suggest, for each depiction type, before the officer assesses:
+    the suggested classification and where it is criminal."""
+    return [
+        {
+            "depiction": label,
+            "suggested": Classification(suggest_classification(rows)).label,
+            "rows": rows,
+        }
+        for value, label in DepictionType.choices
+        for rows in [case_matrix(case, value)]
+    ]

@@ -50,6 +50,7 @@ from .selectors import (
     desk_actions,
     held_packages,
     items_in_hand,
+    matrix_preview,
     open_requests,
     pdq_suggestions,
     requestable_items,
@@ -149,6 +150,7 @@ def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
         "declined_requests": declined_requests(case),
         "is_open": may_act,
         "can_assess": CASE.can(case, "assessed"),
+        "matrix_preview": matrix_preview(case) if CASE.can(case, "assessed") else [],
         "can_close_not_illegal": CASE.can(case, "closed_not_illegal"),
         "can_split": CASE.can(case, "split") and len(items) > 1,
         "may_merge": leads(request.user, case),  # the other case must be led here too

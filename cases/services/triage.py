@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.access import case_jurisdictions, eligible_assignees, leads, may_act_on
+from cases.access import eligible_assignees, leads, may_act_on
 from cases.choices import CaseStatus, Classification, Instrument, OrderRequestStatus
-from cases.matrix import build_matrix, suggest_classification
+from cases.matrix import suggest_classification
 from cases.models import Assessment, Case, CaseParticipant, OrderRequest, Report, ReportedItem
-from cases.selectors import items_in_hand, requestable_items
+from cases.selectors import case_matrix, items_in_hand, requestable_items
 from cases.transitions import CASE, ITEM
 from deadlines.choices import DeadlineKind
 from deadlines.selectors import next_due_at
@@ -120,16 +120,7 @@ def case_assess(
     with atomic():
         case = lock_case(case, officer=officer, expected_version=expected_version)
         CASE.require(case, "assessed")
-        rows = build_matrix(
-            depiction_type=depiction_type,
-            issuing=case.lead_desk.authority.jurisdiction,
-            involved=Jurisdiction.objects.filter(code__in=case_jurisdictions(case)),
-            platform_jurisdictions=set(
-                case.items.exclude(platform=None).values_list(
-                    "platform__establishment_jurisdiction", flat=True
-                )
-            ),
-        )
+        rows = case_matrix(case, depiction_type)
         suggested = suggest_classification(rows)
         assessment = Assessment(
             case=case,

@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deadlines.selectors import LATE, ON_TIME, unfinished
+from takedown.core import charts
 
 from .selectors import desk_deadlines
 
 BOARD_LIMIT = 100
+WEEKS = 12  # the on-time chart's period
 
 
 def board(*, user, now: datetime) -> dict[str, list]:
@@ -32,7 +34,7 @@ def board(*, user, now: datetime) -> dict[str, list]:
     }
 
 
-def weekly_on_time(*, user, now: datetime, weeks: int = 12) -> list[tuple[datetime, int, int]]:
+def weekly_on_time(*, user, now: datetime, weeks: int = WEEKS) -> list[tuple[datetime, int, int]]:
     """(week, met on time, met late) for the last ``weeks`` weeks."""
     since = now - timedelta(weeks=weeks)
     rows = (
@@ -49,14 +51,14 @@ def weekly_on_time(*, user, now: datetime, weeks: int = 12) -> list[tuple[dateti
 def weekly_chart_svg(series: list[tuple[datetime, int, int]]) -> str:
     """Server-rendered SVG (no script: pygal's tooltips are switched off)."""
     chart = pygal.StackedBar(
-        js=[],
-        height=260,
-        width=760,
-        legend_at_bottom=True,
-        show_y_guides=True,
-        title=_("Deadlines met per week"),
-        x_label_rotation=0,
-        print_values=False,
+        **charts.options(
+            height=280,
+            width=760,
+            legend_at_bottom=True,
+            show_y_guides=True,
+            title=_("Deadlines met per week, the last %(n)s weeks") % {"n": WEEKS},
+            x_label_rotation=0,
+        )
     )
     chart.x_labels = [week.strftime("%d %b") for week, _on, _late in series]
     chart.add(_("On time"), [on for _week, on, _late in series])

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from deadlines.choices import DeadlineKind
 from deadlines.selectors import clock_figures
+from takedown.core import charts
 
 from .choices import MLAStatus
 from .figures import counted_orders, duration_summary, humanise_seconds, order_figures
@@ -153,11 +154,7 @@ def chart_svg(report: dict) -> str:
     import pygal
 
     chart = pygal.Bar(
-        js=[],
-        height=260,
-        width=720,
-        range=(0, 100),
-        show_legend=False,
+        **charts.options(height=280, width=720, range=(0, 100), show_legend=False),
         title=_("Clocks finished within the binding deadline, %(period)s (%%)")
         % {"period": report["period"]},
     )

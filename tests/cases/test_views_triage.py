@@ -280,3 +280,31 @@ def test_deadlines_board_and_weekly_chart(actors, network):
     assert client.get(f"/cases/id/{overdue.pk}/")["Location"].endswith(
         f"/cases/{overdue.reference}/"
     )
+
+
+def test_the_assessment_form_shows_what_the_matrix_will_suggest(actors, case):
+    """Before the officer records anything: per depiction type, the suggestion and where
+    the material is criminal, the same the service will then record."""
+    from cases.models import Assessment
+    from cases.selectors import case_matrix
+    from cases.services.triage import case_assess
+
+    html = login(actors["owner"]).get(f"/cases/{case.reference}/").content.decode()
+    preview = html.split("data-matrix-preview")[1].split("</table>")[0]
+    rows = case_matrix(case, "drawn")
+    assert "Drawn" in preview
+    drawn_row = preview.split("Drawn")[1].split("</tr>")[0]
+    for row in rows:
+        assert f"{row.code} {'✓' if row.criminal else '✕'}" in drawn_row
+    case_assess(
+        case=case,
+        officer=actors["owner"],
+        depiction_type="drawn",
+        age_group="prepubescent",
+        severity=2,
+        risk_score=20,
+        classification=None,
+        expected_version=None,
+    )
+    recorded = Assessment.objects.get(case=case)
+    assert recorded.get_suggested_classification_display() in drawn_row

@@ -168,6 +168,9 @@ LANGUAGES = [
     ("es", _("Spanish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each language's date formats (takedown/formats/<code>/): templates name them
+# (``|date:"DATETIME_FORMAT"``), never spell one.
+FORMAT_MODULE_PATH = ["takedown.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

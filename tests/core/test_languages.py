@@ -88,3 +88,29 @@ def test_a_timezone_that_does_not_exist_is_a_form_error(network):
     )
     user.refresh_from_db()
     assert (user.language, user.timezone) == ("", "UTC")  # nothing half-saved
+
+
+@pytest.mark.parametrize(
+    ("code", "pattern"),
+    [
+        ("en", "%Y-%m-%d %H:%M"),
+        ("de", "%d.%m.%Y %H:%M"),
+        ("fr", "%d/%m/%Y %H:%M"),
+        ("nl", "%d-%m-%Y %H:%M"),
+        ("es", "%d/%m/%Y %H:%M"),
+    ],
+)
+def test_dates_are_written_as_the_users_language_writes_them(network, code, pattern):
+    from zoneinfo import ZoneInfo
+
+    from takedown.core.models import UserSession
+
+    user = UserFactory(
+        authority=network["desk_de"].authority, language=code, timezone="Europe/Berlin"
+    )
+    client = login(user)
+    client.get("/accounts/preferences/")  # the session is recorded
+    session = UserSession.objects.filter(user=user).latest("created_at")
+    page = client.get("/accounts/sessions/").content.decode()
+    local = session.created_at.astimezone(ZoneInfo("Europe/Berlin"))
+    assert local.strftime(pattern) in page

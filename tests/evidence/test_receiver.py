@@ -167,10 +167,11 @@ def test_registering_refuses_what_is_not_a_public_key_and_a_key_twice(network, t
     from evidence.verify import key_text
 
     public = key_text(X25519PrivateKey.generate().public_key()).strip()
+    # "=": base64url text may begin with "-", which would read as an option otherwise.
     call_command(
-        "authority_keys", "register", "--authority", str(receiver.pk), "--public-key", public
+        "authority_keys", "register", "--authority", str(receiver.pk), f"--public-key={public}"
     )
     with pytest.raises(CommandError, match="already registered"):
         call_command(
-            "authority_keys", "register", "--authority", str(receiver.pk), "--public-key", public
+            "authority_keys", "register", "--authority", str(receiver.pk), f"--public-key={public}"
         )

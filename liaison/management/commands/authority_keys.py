@@ -27,7 +27,9 @@ class Command(BaseCommand):
         )
         p.add_argument("--authority", type=int, required=True, help="authority id")
         p.add_argument(
-            "--public-key", required=True, help="the .pub file receiver.py wrote, or its text"
+            "--public-key",
+            required=True,
+            help="the .pub file receiver.py wrote, or its text as --public-key=TEXT (it may begin with '-')",
         )
         p = sub.add_parser("revoke")
         p.add_argument("key_id")

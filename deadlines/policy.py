@@ -209,12 +209,13 @@ def standing(
     warn_at: datetime,
     due_at: datetime,
     now: datetime,
-    met_at: datetime | None = None,
+    stopped_at: datetime | None = None,
 ) -> Standing:
     if state == "paused":
         return Standing.PAUSED
-    # A clock met late stays "missed" (it counts as such) but is over: done, not overdue.
-    if state in ("met", "cancelled") or met_at is not None:
+    # A missed clock met late, or stopped because its case closed, stays "missed" (it
+    # counts as such) but is over: done, not overdue by an ever-growing time.
+    if state in ("met", "cancelled") or stopped_at is not None:
         return Standing.DONE
     if state == "missed" or now >= due_at:
         return Standing.OVERDUE

@@ -29,7 +29,7 @@ def time_left(deadline, now=None):
         warn_at=deadline.warn_at,
         due_at=deadline.due_at,
         now=now,
-        met_at=deadline.met_at,
+        stopped_at=deadline.met_at or deadline.cancelled_at,
     )
     css, icon, label = _LABELS[standing]
     if standing == policy.Standing.PAUSED:

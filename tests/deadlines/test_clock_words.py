@@ -60,3 +60,18 @@ def test_a_clock_cancelled_by_a_merge_names_the_case_it_went_into(actors):
     assert f"cancelled (Merged into {survivor.reference})" in page or (
         f"cancelled ({merged.reference} merged in with an earlier clock)" in page
     )
+
+
+def test_a_missed_clock_stopped_by_closing_the_case_is_over_not_overdue(actors):
+    from deadlines.services import deadline_cancel
+
+    officer = actors["owner"]
+    earlier = timezone.now() - timedelta(days=4)
+    case = open_case(officer, "https://b-social.test/p/words-stopped", now=earlier)
+    clock = Deadline.objects.get(case_id=case.pk, kind=DeadlineKind.ASSESSMENT)
+    Deadline.objects.filter(pk=clock.pk).update(state=DeadlineState.MISSED)  # as the sweep does
+    deadline_cancel(subject=case, reason="Case closed", actor=officer)
+    clock.refresh_from_db()
+    assert clock.state == DeadlineState.MISSED and clock.cancelled_at is not None
+    page = clocks_section(login(officer), case)
+    assert "cancelled (Case closed)" in page and "overdue by" not in page

@@ -103,8 +103,8 @@ def test_standing_and_next_check():
     assert policy.standing(state="paused", warn_at=warn, due_at=due, now=due) == "paused"
     late = due + timedelta(hours=6)
     assert policy.standing(state="missed", warn_at=warn, due_at=due, now=late) == "overdue"
-    met_late = policy.standing(state="missed", warn_at=warn, due_at=due, now=late, met_at=late)
-    assert met_late == "done"
+    stopped = policy.standing(state="missed", warn_at=warn, due_at=due, now=late, stopped_at=late)
+    assert stopped == "done"
     interval = timedelta(hours=4)
     common = {"warn_at": warn, "due_at": due, "interval": interval, "rungs": 3}
     assert policy.next_check(state="open", reminded=False, level=0, **common) == warn

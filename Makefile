@@ -35,7 +35,7 @@ seed: migrate
 
 # The demo logins are printed once, last, when the app is up (run_embedded).
 run: migrate
-	$(BIN)/python manage.py seed_demo --no-logins
+	$(BIN)/python manage.py seed_demo --no-logins --webhook-base http://127.0.0.1:$(PORT)
 	$(BIN)/python manage.py run_embedded --port $(PORT)
 
 test: install-dev

@@ -31,6 +31,7 @@ from liaison.models import (
     Platform,
     PlatformDomain,
 )
+from liaison.webhooks import new_webhook_secret
 from takedown.core import otp
 from takedown.core.choices import Role
 from takedown.core.models import TOTPDevice, User
@@ -97,6 +98,8 @@ JURISDICTIONS = [
         "business_days": True,
     },
 ]
+
+DEMO_WEBHOOK_BASE = "http://127.0.0.1:8000"
 
 PLATFORMS = [
     (
@@ -200,15 +203,18 @@ def demo_logins() -> list[tuple[str, str, str]]:
     return [(u[0], u[6], secrets.get(u[0], "")) for u in USERS]
 
 
-def seed() -> tuple[bool, list[tuple[str, str, str]]]:
+def seed(*, webhook_base: str = DEMO_WEBHOOK_BASE) -> tuple[bool, list[tuple[str, str, str]]]:
+    """``webhook_base``: where the app itself answers, for the demo platforms' stand-in
+    receiver (demo/views.py)."""
     if _already_seeded():
         return False, demo_logins()
     with transaction.atomic():
-        _seed(random.Random(2026), timezone.now())  # noqa: S311 (demo data, not security)
+        # S311: demo data, not security.
+        _seed(random.Random(2026), timezone.now(), webhook_base.rstrip("/"))  # noqa: S311
     return True, demo_logins()
 
 
-def _seed(rng: random.Random, now) -> None:
+def _seed(rng: random.Random, now, webhook_base: str) -> None:
     jurisdictions = {}
     for spec in JURISDICTIONS:
         jurisdictions[spec["code"]] = Jurisdiction.objects.create(profile_note=ILLUSTRATIVE, **spec)
@@ -264,7 +270,8 @@ def _seed(rng: random.Random, now) -> None:
             slug=slug,
             kind=kind,
             establishment_jurisdiction=jurisdictions[est],
-            webhook_url=f"https://hooks.{slug}.test/takedown",
+            webhook_url=f"{webhook_base}/demo/hooks/{slug}/",
+            webhook_secret=new_webhook_secret(),
             # Orders in the language of its establishment, and English.
             order_languages=list(dict.fromkeys([LANGUAGE_OF.get(est, "en"), "en"])),
         )

@@ -114,6 +114,8 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("api-keys",                    "GET"):    (200,   200,  200,   200,  200,   200,   200,   200,   200),
     ("problems",                    "GET"):    (200,   200,  200,   200,  200,   200,   200,   200,   200),
     ("problem",                     "GET"):    (200,   200,  200,   200,  200,   200,   200,   200,   200),
+    # The demo platforms' stand-in receiver: off outside the embedded demo settings.
+    ("demo:webhook-receiver",       "POST"):   (404,   404,  404,   404,  404,   404,   404,   404,   404),
     # --- Sign-in, second factor, sessions ----------------------------------------------------------
     ("home",                        "GET"):    (LOGIN, 200,  200,   200,  200,   200,   LOGIN, LOGIN, LOGIN),
     ("login",                       "GET"):    (200,   302,  302,   302,  302,   302,   200,   200,   200),
@@ -279,6 +281,7 @@ KWARGS = {
     "orders:verify": lambda w: {"pk": w.item.pk},
     "problem": lambda w: {"code": "invalid_transition"},
     "orders:platform": lambda w: {"slug": w.platform_a.slug},
+    "demo:webhook-receiver": lambda w: {"slug": w.platform_a.slug},
     "evidence:new": lambda w: {"reference": w.case.reference},
     "evidence:download": lambda w: {"file_id": w.evidence_item.file_id},
     **{

@@ -80,3 +80,42 @@ def test_demo_history_lies_in_the_past():
     assert TakedownOrder.objects.exists()
     assert not TakedownOrder.objects.filter(issued_at__gt=now).exists()
     assert not AuditEvent.objects.filter(occurred_at__gt=now).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_platform_webhooks_are_delivered_to_the_stand_in_receiver(live_server, settings):
+    """The embedded demo's outbox shows deliveries: each demo platform has a secret and
+    a URL on the app's own receiver, which checks the signature."""
+    from django.utils import timezone
+
+    from deadlines.choices import NotificationChannel, NotificationStatus
+    from deadlines.models import Notification
+    from deadlines.outbox import notifications_deliver, pending_notification_ids
+
+    settings.DEMO_WEBHOOK_RECEIVER = True
+    call_command("seed_demo", no_logins=True, webhook_base=live_server.url)
+    assert all(p.webhook_secret for p in Platform.objects.all())
+    hooks = Notification.objects.filter(channel=NotificationChannel.WEBHOOK, platform__isnull=False)
+    assert hooks.exists()
+    now = timezone.now()  # the receiver checks the signature's timestamp against its clock
+    notifications_deliver(pending_notification_ids(now=now), now=now)
+    assert set(hooks.values_list("status", flat=True)) == {NotificationStatus.DELIVERED}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_stand_in_receiver_refuses_a_bad_signature_and_is_off_by_default(
+    live_server, settings, client
+):
+    settings.DEMO_WEBHOOK_RECEIVER = True
+    call_command("seed_demo", no_logins=True, webhook_base=live_server.url)
+    slug = Platform.objects.first().slug
+    headers = {"webhook-id": "msg_1", "webhook-timestamp": "1", "webhook-signature": "v1,AAAA"}
+    response = client.post(
+        f"/demo/hooks/{slug}/", b"{}", content_type="application/json", headers=headers
+    )
+    assert response.status_code == 401
+    settings.DEMO_WEBHOOK_RECEIVER = False
+    assert (
+        client.post(f"/demo/hooks/{slug}/", b"{}", content_type="application/json").status_code
+        == 404
+    )

@@ -32,3 +32,7 @@ WHITENOISE_AUTOREFRESH = True
 # The embedded demo does not force a security key on its prosecutors (a tester may have
 # none); production does (base: WEBAUTHN_REQUIRED_ROLES=prosecutor).
 WEBAUTHN_REQUIRED_ROLES = env.list("WEBAUTHN_REQUIRED_ROLES", default=[])
+
+# The demo platforms' webhooks point at a stand-in receiver in the app itself, so the
+# outbox shows deliveries (seed_demo --webhook-base).
+DEMO_WEBHOOK_RECEIVER = env.bool("DEMO_WEBHOOK_RECEIVER", default=True)

@@ -7,7 +7,7 @@ country's law), example.org / .test domains, and content hashes of made-up bytes
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.seed import print_logins, seed
+from demo.seed import DEMO_WEBHOOK_BASE, print_logins, seed
 
 
 class Command(BaseCommand):
@@ -19,11 +19,17 @@ class Command(BaseCommand):
             action="store_true",
             help="do not print the demo logins (make run prints them once the app is up)",
         )
+        parser.add_argument(
+            "--webhook-base",
+            default=DEMO_WEBHOOK_BASE,
+            help="where the app answers, for the demo platforms' webhook receiver "
+            "(default %(default)s)",
+        )
 
-    def handle(self, *args, no_logins=False, **options):
-        if settings.SETTINGS_MODULE.endswith(".production"):
+    def handle(self, *args, no_logins=False, webhook_base=DEMO_WEBHOOK_BASE, **options):
+        if (settings.SETTINGS_MODULE or "").endswith(".production"):
             raise CommandError("seed_demo is refused under production settings.")
-        created, _logins = seed()
+        created, _logins = seed(webhook_base=webhook_base)
         if created:
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         else:

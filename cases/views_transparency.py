@@ -27,10 +27,10 @@ def _report(request, *, full: bool):
         platform=request.GET.get("platform") or None,
     )
     report = transparency.compute(period=period, scope=scope)
-    return (report if full else transparency.public(report)), period, None
+    return (report if full else transparency.public(report)), scope, None
 
 
-def _respond(request, report, template_context, *, full: bool):
+def _respond(request, report, scope, *, full: bool):
     fmt = request.GET.get("format")
     if fmt == "json":
         return JsonResponse(report, json_dumps_params={"indent": 2})
@@ -41,40 +41,52 @@ def _respond(request, report, template_context, *, full: bool):
         )
         return response
     if fmt == "svg":
-        response = HttpResponse(transparency.chart_svg(report), content_type="image/svg+xml")
+        chart = request.GET.get("chart") or "deadlines"
+        if chart not in transparency.CHARTS:
+            charts = ", ".join(sorted(transparency.CHARTS))
+            return JsonResponse({"error": f"chart is one of {charts}."}, status=400)
+        response = HttpResponse(transparency.chart_svg(report, chart), content_type="image/svg+xml")
         response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
         return response
     return render(
         request,
         "transparency/report.html",
         {
-            **template_context,
             "report": report,
-            "rows": transparency.readable_rows(report),
+            "scope_title": scope.title,
+            "sections": transparency.sections(report),
             "headlines": transparency.headlines(report),
             "threshold": settings.TRANSPARENCY_MIN_CELL,
             "threshold_below": settings.TRANSPARENCY_MIN_CELL - 1,
             "full": full,
             "jurisdictions": Jurisdiction.objects.filter(in_network=True),
             "platforms": Platform.objects.all(),
-            "chart_query": request.GET.copy().urlencode(),
+            "query": _query(request),
         },
     )
+
+
+def _query(request) -> str:
+    """The page's own query (period, scope), for its downloads and charts."""
+    query = request.GET.copy()
+    for name in ("format", "chart"):
+        query.pop(name, None)
+    return query.urlencode()
 
 
 @require_GET
 def public_report(request):
     """Open to anyone: aggregates only, counts under the threshold suppressed."""
-    report, period, error = _report(request, full=False)
+    report, scope, error = _report(request, full=False)
     if error:
         return JsonResponse({"error": error}, status=400)
-    return _respond(request, report, {"period": period}, full=False)
+    return _respond(request, report, scope, full=False)
 
 
 @role_required(*STAFF_ROLES)
 @require_GET
 def full_report(request):
-    report, period, error = _report(request, full=True)
+    report, scope, error = _report(request, full=True)
     if error:
         return JsonResponse({"error": error}, status=400)
-    return _respond(request, report, {"period": period}, full=True)
+    return _respond(request, report, scope, full=True)

@@ -23,8 +23,8 @@ SENTENCES = {
 
 
 def clock_names(ids: list[str]) -> dict[str, str]:
-    """A clock by its label ("Assessment of TD-…")."""
-    from .models import Deadline
+    """A clock by what it guards and its kind ("TD-… (Assessment)")."""
+    from .models import Deadline, clock_title
 
-    rows = Deadline.objects.filter(pk__in=ids).values_list("pk", "label")
-    return {str(pk): label for pk, label in rows if label}
+    rows = Deadline.objects.filter(pk__in=ids).values_list("pk", "label", "kind")
+    return {str(pk): clock_title(label, kind) for pk, label, kind in rows}

@@ -22,6 +22,12 @@ from .choices import (
 )
 
 
+def clock_title(label: str, kind: str) -> str:
+    """A clock in words in the active language: "TD-2026-000005 (Assessment)"."""
+    name = DeadlineKind(kind).label
+    return f"{label} ({name})" if label else str(name)
+
+
 class Deadline(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=DeadlineKind.choices)
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -29,6 +35,7 @@ class Deadline(models.Model):
     subject = GenericForeignKey("subject_type", "subject_id")
     # A plain column: the case a deadline belongs to, for boards and timelines.
     case_id = models.BigIntegerField(null=True, blank=True)
+    # What it guards, in no language ("TD-2026-000005"); ``title`` adds the kind.
     label = models.CharField(_("label"), max_length=200, blank=True)
     # Who answers for it: one responsible party, whose roster escalation follows.
     responsible_desk = models.ForeignKey(
@@ -100,6 +107,10 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} due {self.due_at:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def title(self) -> str:
+        return clock_title(self.label, self.kind)
 
     @property
     def is_running(self) -> bool:

@@ -642,7 +642,7 @@ def _reminder(deadline: Deadline, roster: list[Contact], now: datetime) -> _Step
         **_lateness(deadline.warn_at, now),
     )
     subject = _("Reminder: %(label)s is due %(due)s UTC") % {
-        "label": deadline.label,
+        "label": deadline.title,
         "due": f"{deadline.due_at:%Y-%m-%d %H:%M}",
     }
     return _Step(escalation, contact, assignee, subject)
@@ -660,7 +660,7 @@ def _escalation(deadline: Deadline, level: int, contact: Contact, now: datetime)
     )
     subject = _("Escalation (level %(level)d): %(label)s is overdue") % {
         "level": level,
-        "label": deadline.label,
+        "label": deadline.title,
     }
     return _Step(escalation, contact, None, subject)
 
@@ -781,7 +781,7 @@ def _payload(deadline: Deadline, escalation: Escalation, now: datetime) -> dict:
             "level %(level)s of the escalation roster."
         ),
     }[escalation.kind] % {
-        "label": deadline.label,
+        "label": deadline.title,
         "due": f"{deadline.due_at:%Y-%m-%d %H:%M}",
         "left": policy.humanise(deadline.due_at - now),
         "level": escalation.level,

@@ -540,7 +540,7 @@ def cases_clocks_start(*, cases: list[Case], reporting_code: str, start: datetim
                 kind=kind,
                 subject=case,
                 responsible=Responsible(desk=case.lead_desk),
-                label=f"{case.reference} {DeadlineKind(kind).label.lower()}",
+                label=case.reference,
                 case_id=case.pk,
                 assignee=case.assignee,
                 acute=case.acute,

@@ -164,7 +164,7 @@ def _ask_leads(asked: list[tuple[JoinRequest, Case]], desk: LiaisonDesk, submitt
                 kind=DeadlineKind.JOIN_DECISION,
                 subject=join,
                 responsible=Responsible(desk=case.lead_desk),
-                label=f"{case.reference}: {desk.name} asks to join",
+                label=f"{case.reference}, {desk.name}",
                 case_id=case.pk,
                 acute=case.acute,
                 parties=frozenset({desk.authority.jurisdiction_id}),

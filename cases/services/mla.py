@@ -167,7 +167,7 @@ def mla_send(*, request: MLARequest, actor: User, now: datetime | None = None) -
             subject=request,
             responsible=Responsible(authority=request.requested_authority),
             case_id=request.case_id,
-            label=f"{request.reference} response",
+            label=request.reference,
             acute=request.urgency == MLAUrgency.EMERGENCY,
             parties={request.requesting_authority.jurisdiction_id},
             start=now,

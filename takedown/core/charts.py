@@ -8,13 +8,15 @@ ON_TIME = "#146c43"  # green
 LATE = "#b02a37"  # red
 WARNED = "#997404"  # amber
 
-STYLE = Style(
+COUNT = "#0a58ca"  # blue: a number of things, neither good nor bad
+COUNT_FAR = "#6f42c1"  # violet: the second figure beside a count (nine in ten within)
+
+_TYPE = dict(
     background="#ffffff",
     plot_background="#ffffff",
     foreground="#212529",
     foreground_strong="#212529",
     foreground_subtle="#6c757d",
-    colors=(ON_TIME, LATE, WARNED),
     font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
     title_font_size=16,
     label_font_size=13,
@@ -22,6 +24,8 @@ STYLE = Style(
     legend_font_size=14,
     value_font_size=12,
 )
+STYLE = Style(colors=(ON_TIME, LATE, WARNED), **_TYPE)  # clocks: on time, late, warned
+COUNT_STYLE = Style(colors=(COUNT, COUNT_FAR), **_TYPE)  # volumes and durations
 
 
 def options(**overrides) -> dict:

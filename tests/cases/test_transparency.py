@@ -1,9 +1,10 @@
 import json
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases import transparency
 from cases.services.triage import case_assess
@@ -114,3 +115,59 @@ def test_a_scope_too_small_says_nothing_that_could_identify(year_of_data, client
     html = html.decode()
     assert "reports were received" not in html  # the counts are "<5": not said
     assert "assessed within" not in html  # a median of fewer than 5 cases: not said
+
+
+def test_each_group_of_figures_has_its_chart_and_its_table(year_of_data, client):
+    year = year_of_data.year
+    html = client.get(f"/transparency/?period={year}").content.decode()
+    report = client.get(f"/transparency/?period={year}&format=json").json()
+    # Every figure of the download is in a table, under its raw name and in words.
+    shown = set(re.findall(r'data-figure="([^"]+)"', html))
+    figures = {name for name, _value in transparency.flatten(report)}
+    assert shown == figures - {"period", "scope", "suppression"}
+    assert '<th scope="row" class="fw-normal">Reports received</th>' in html
+    assert "Assessment of a report: half within" in html
+    assert "reports_received</th>" not in html  # the raw name is not the label
+    # A chart per section that has something to draw; each says the period.
+    charts = re.findall(r"format=svg&amp;chart=(\w+)", html)
+    assert charts == ["volumes", "durations", "deadlines"]  # no grounds, no MLA yet
+    for chart in charts:
+        response = client.get(f"/transparency/?period={year}&format=svg&chart={chart}")
+        assert response["Content-Type"] == "image/svg+xml"
+        assert str(year) in response.content.decode()
+    volumes = client.get(f"/transparency/?period={year}&format=svg&chart=volumes")
+    assert "Reports received" in volumes.content.decode()
+    durations = client.get(f"/transparency/?period={year}&format=svg&chart=durations")
+    assert "half within (median)" in durations.content.decode()  # a legend: two series
+    assert ">10<" in durations.content.decode() or ">10.0<" in durations.content.decode()
+    wrong = client.get(f"/transparency/?period={year}&format=svg&chart=pie")
+    assert wrong.status_code == 400 and "volumes" in wrong.json()["error"]
+
+
+def test_figures_are_written_as_the_readers_language_writes_numbers():
+    report = {
+        "period": "2026",
+        "scope": "network",
+        "reports_received": 12345,
+        "items_reported": 23456,
+        "within_deadline": {"removal": {"finished": 2000, "on_time": 1500, "share": 0.75}},
+    }
+    english = {n: v for s in transparency.sections(report) for n, _l, v in s["rows"]}
+    assert english["reports_received"] == "12,345"
+    assert english["within_deadline.removal.share"] == "75 %"
+    with translation.override("de"):
+        german = {n: v for s in transparency.sections(report) for n, _l, v in s["rows"]}
+        labels = {n: label for s in transparency.sections(report) for n, label, _v in s["rows"]}
+        (first, *_rest) = transparency.headlines(report)
+    assert german["reports_received"] == "12.345"
+    assert "12.345" in first and "23.456" in first
+    assert "Removal" not in labels["within_deadline.removal.finished"]
+
+
+def test_the_page_names_its_scope_in_words(year_of_data, client):
+    html = client.get(f"/transparency/?period={year_of_data.year}&jurisdiction=NL").content
+    assert "jurisdiction NL" in html.decode()
+    german = client.get(
+        f"/transparency/?period={year_of_data.year}", HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+    assert "the whole network" not in german and "network</h1>" not in german

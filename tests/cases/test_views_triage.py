@@ -308,3 +308,24 @@ def test_the_assessment_form_shows_what_the_matrix_will_suggest(actors, case):
     )
     recorded = Assessment.objects.get(case=case)
     assert recorded.get_suggested_classification_display() in drawn_row
+
+
+def test_large_counts_are_grouped_as_the_readers_language_groups_them(actors):
+    from django.utils import timezone
+
+    from cases.choices import ImportStatus, ReportSource
+    from cases.models import BulkImport
+
+    job = BulkImport.objects.create(
+        source=ReportSource.HOTLINE,
+        reporting_jurisdiction_id="DE",
+        submitted_by=actors["owner"],
+        row_count=12345,
+        status=ImportStatus.DONE,
+        result={"new": 12000, "matched": 345, "cases_opened": []},
+        created_at=timezone.now(),
+    )
+    type(actors["owner"]).objects.filter(pk=actors["owner"].pk).update(language="de")
+    page = login(actors["owner"]).get(f"/cases/import/{job.pk}/").content.decode()
+    assert "12.345" in page and "12.000" in page
+    assert "12,345" not in page

@@ -172,7 +172,7 @@ def start_platform_clocks(order: TakedownOrder, now: datetime) -> None:
             subject=order,
             responsible=Responsible(platform=order.platform),
             case_id=order.case_id,
-            label=f"{order.reference} {DeadlineKind(kind).label.lower()}",
+            label=order.reference,
             parties={order.issuing_authority.jurisdiction_id},
             start=now,
             is_sandbox=order.is_sandbox,

@@ -177,7 +177,7 @@ def order_report_removals(
                     subject=order,
                     responsible=Responsible(desk=order.case.lead_desk),
                     case_id=order.case_id,
-                    label=f"{order.reference} verification",
+                    label=order.reference,
                     assignee=order.case.assignee,
                     start=now,
                 )

@@ -20,7 +20,7 @@ from takedown.core.audit import audit_record, audit_scope
 from takedown.core.choices import Role
 from takedown.core.models import User
 
-from .choices import JoinStatus
+from .choices import CaseStatus, JoinStatus, PublicStage
 from .models import (
     BulkImport,
     Case,
@@ -28,6 +28,7 @@ from .models import (
     JoinRequest,
     MLARequest,
     OrderRequest,
+    PublicReport,
     Report,
     ReportedItem,
     TakedownOrder,
@@ -103,9 +104,41 @@ def leads(user, case: Case) -> bool:
     return is_officer(user) and case.lead_desk_id in desk_ids_for(user)
 
 
+def may_see_public_contact(user, case: Case) -> bool:
+    """How to reach someone who reported from the public page: the lead desk's officers,
+    who handle the report (the page tells the reporter so)."""
+    return leads(user, case)
+
+
 def may_see_victims(user, case: Case) -> bool:
     """Officers of the lead desk who hold the specific permission."""
     return leads(user, case) and user.has_perm("cases.view_victim_data")
+
+
+# --- The public: what someone who reported without an account may know -----------------
+
+# Of a case, only how far it got: never its reference, classification, desks or platforms.
+PUBLIC_STAGE = {
+    CaseStatus.NEW: PublicStage.RECEIVED,
+    CaseStatus.TRIAGE: PublicStage.ASSESSING,
+    CaseStatus.ASSESSED: PublicStage.ASSESSING,
+    CaseStatus.ACTION: PublicStage.ACTION_TAKEN,
+    CaseStatus.RESOLVED: PublicStage.ACTION_TAKEN,
+    CaseStatus.CLOSED: PublicStage.CLOSED,
+    CaseStatus.NOT_ILLEGAL: PublicStage.CLOSED,
+}
+
+
+def public_stages(public: PublicReport) -> list[tuple[str, PublicStage]]:
+    """Each address the reporter gave (their own words back) with how far its case got;
+    a merged case answers for the case it joined."""
+    stages = []
+    for line in public.report.lines.select_related("item__case__merged_into"):
+        case = line.item.case
+        while case.merged_into_id is not None:
+            case = case.merged_into
+        stages.append((line.item.url, PUBLIC_STAGE[case.status]))
+    return stages
 
 
 # --- Desks asking to join a case ---------------------------------------------------------

@@ -147,6 +147,31 @@ class VictimPreference(models.TextChoices):
     OPT_OUT = "opt_out", _("Opt-out: no notices")
 
 
+class PublicCategory(models.TextChoices):
+    """What a member of the public says the material shows, in their words, not the
+    assessment's categories (an officer assesses)."""
+
+    ABUSE = "abuse", _("A child being sexually abused")
+    SEXUALISED = "sexualised", _("Sexualised pictures or videos of a child")
+    GROOMING = "grooming", _("Someone trying to draw a child into sexual contact")
+    SEXTORTION = "sextortion", _("Threats to share intimate pictures of a young person")
+    OTHER = "other", _("Something else that harms a child")
+
+
+class SurvivorRelation(models.TextChoices):
+    SELF = "self", _("It shows me")
+    CHILD = "child", _("It shows my child, or a child I care for")
+
+
+class PublicStage(models.TextChoices):
+    """What someone who reported from the public page is told about an address."""
+
+    RECEIVED = "received", _("Received")
+    ASSESSING = "assessing", _("Being assessed")
+    ACTION_TAKEN = "action_taken", _("Action taken")
+    CLOSED = "closed", _("Closed")
+
+
 class VictimMessageStatus(models.TextChoices):
     DRAFT = "draft", _("Draft, awaiting review")
     APPROVED = "approved", _("Approved and queued")

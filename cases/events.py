@@ -4,6 +4,7 @@ from django.utils.translation import gettext_noop
 
 SENTENCES = {
     "report.received": gettext_noop("%(actor)s sent a report (%(object)s)"),
+    "report.information_added": gettext_noop("%(actor)s added information (%(object)s)"),
     "bulk_import.done": gettext_noop("%(actor)s imported a file of reports"),
     "bulk_import.failed": gettext_noop("%(actor)s's file of reports was refused: nothing imported"),
     "case.opened": gettext_noop("%(actor)s opened %(object)s"),

@@ -34,8 +34,10 @@ from .choices import (
     OrderRequestStatus,
     OrderStatus,
     ParticipantRole,
+    PublicCategory,
     ReportSource,
     ResponseKind,
+    SurvivorRelation,
     VictimMessageStatus,
     VictimPreference,
 )
@@ -267,16 +269,66 @@ class Report(models.Model):
             models.CheckConstraint(
                 condition=Q(source__in=ReportSource.values), name="report_source_valid"
             ),
-            models.CheckConstraint(
+            models.CheckConstraint(  # a public report's sender has no account
                 condition=Q(submitted_by__isnull=False)
                 | Q(partner__isnull=False)
-                | Q(platform__isnull=False),
+                | Q(platform__isnull=False)
+                | Q(source=ReportSource.PUBLIC),
                 name="report_has_submitter",
             ),
         ]
 
     def __str__(self) -> str:
         return f"Report {self.pk} from {self.reporting_jurisdiction_id}"
+
+
+class PublicReport(models.Model):
+    """What someone without an account said on the public page beyond the addresses, and
+    how they follow it up: a code shown to them once, kept only as its SHA-256."""
+
+    report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="public")
+    code_hash = models.CharField(max_length=64, unique=True)
+    categories = models.JSONField(_("what it shows"), default=list)
+    contact = EncryptedTextField(_("how to reach the reporter"), blank=True)
+    survivor = models.CharField(
+        _("the reporter is shown"), max_length=5, choices=SurvivorRelation.choices, blank=True
+    )
+    language = models.CharField(max_length=10)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(survivor="") | Q(survivor__in=SurvivorRelation.values),
+                name="public_report_survivor_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Public report {self.pk}"
+
+    @property
+    def case_id(self) -> int | None:
+        """The case its events belong to (the first address's)."""
+        line = self.report.lines.select_related("item").first()
+        return line.item.case_id if line else None
+
+    def category_labels(self) -> list[str]:
+        return [str(PublicCategory(code).label) for code in self.categories]
+
+
+class PublicReportNote(models.Model):
+    """Information the reporter added later, with their follow-up code."""
+
+    public_report = models.ForeignKey(PublicReport, on_delete=models.CASCADE, related_name="notes")
+    text = EncryptedTextField(_("information added"))
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} on public report {self.public_report_id}"
 
 
 class ReportItem(models.Model):
@@ -587,8 +639,12 @@ class VictimNotice(models.Model):
     rule = models.CharField(max_length=20, choices=VictimNotificationRule.choices)
     conflict_decision = models.CharField(max_length=20, blank=True)
     conflict_reason = models.TextField(blank=True)
+    # An officer, or nobody when the survivor recorded it on the public page.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    public_report = models.ForeignKey(
+        PublicReport, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField()
 

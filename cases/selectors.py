@@ -21,7 +21,14 @@ from takedown.core.models import AuditEvent
 from .access import case_jurisdictions, cases_for, desk_ids_for, order_requests_for, orders_for
 from .choices import Classification, OrderRequestStatus, ResponseKind
 from .matrix import MatrixRow, build_matrix, suggest_classification
-from .models import Case, OrderRequest, PlatformResponse, ReportedItem, TakedownOrder
+from .models import (
+    Case,
+    OrderRequest,
+    PlatformResponse,
+    PublicReport,
+    ReportedItem,
+    TakedownOrder,
+)
 from .transitions import ITEM, MLA_UNDER_WAY, RUNNING
 
 # The triage queue's order: acute first, then by the binding time left (cases without a
@@ -55,6 +62,17 @@ def merged_family(case: Case) -> list[int]:
 
 def case_items(case: Case) -> QuerySet[ReportedItem]:
     return case.items.select_related("platform", "hosting_jurisdiction").order_by("id")
+
+
+def public_reports(case: Case) -> QuerySet[PublicReport]:
+    """Reports from the public page that name an item of the case, with what they added."""
+    return (
+        PublicReport.objects.filter(report__lines__item__case=case)
+        .distinct()
+        .select_related("report__reporting_jurisdiction")
+        .prefetch_related("notes")
+        .order_by("created_at")
+    )
 
 
 def with_clock(cases: list[Case]) -> list[Case]:

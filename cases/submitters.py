@@ -1,11 +1,12 @@
-"""Who sends a report, as the domain sees them: an officer, an intake partner or a
-platform. The API builds one from its key at the edge; services never see the transport."""
+"""Who sends a report, as the domain sees them: an officer, an intake partner, a
+platform, or a member of the public (no account). The API builds one from its key at the
+edge; services never see the transport."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from liaison.models import ApiKey, Authority, Platform
+from liaison.models import ApiKey, Authority, Jurisdiction, Platform
 from takedown.core.models import User
 
 
@@ -15,6 +16,7 @@ class Submitter:
     partner: Authority | None = None
     platform: Platform | None = None
     api_key: ApiKey | None = None  # the key a partner or platform used, for imports
+    public: bool = False  # the public report page: nobody the system knows
 
     @classmethod
     def of(cls, sender: Submitter | User) -> Submitter:
@@ -26,6 +28,8 @@ class Submitter:
             return self.user.get_username()
         if self.platform is not None:
             return f"platform:{self.platform.slug}"
+        if self.public:
+            return "public"
         return f"partner:{self.partner.pk}"
 
     @property
@@ -36,8 +40,11 @@ class Submitter:
     def own_jurisdictions(self) -> list[str]:
         """The jurisdictions this sender may report for: an officer's desks', a partner's
         own, a platform's establishment and legal representative. Nobody speaks for a
-        country they do not belong to — a report's jurisdiction decides which desk joins."""
-        if self.user is not None:
+        country they do not belong to — a report's jurisdiction decides which desk joins.
+        The public reports to any country of the network, chosen on the page."""
+        if self.public:
+            codes = Jurisdiction.objects.filter(in_network=True).values_list("code", flat=True)
+        elif self.user is not None:
             codes = self.user.desks.values_list("authority__jurisdiction", flat=True)
         elif self.platform is not None:
             codes = [

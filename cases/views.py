@@ -25,6 +25,7 @@ from .access import (
     imports_for_submitter,
     joins_to_decide,
     leads,
+    may_see_public_contact,
     may_see_victims,
 )
 from .filtersets import CaseFilterSet, queue_params
@@ -53,6 +54,7 @@ from .selectors import (
     matrix_preview,
     open_requests,
     pdq_suggestions,
+    public_reports,
     requestable_items,
     with_clock,
 )
@@ -145,6 +147,8 @@ def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
         .filter(case=case)
         .select_related("desk__authority"),
         "may_see_victims": may_see_victims(request.user, case),
+        "public_reports": public_reports(case),
+        "may_see_public_contact": may_see_public_contact(request.user, case),
         "desk_actions": desk_actions(case),
         "open_requests": open_requests(case),
         "declined_requests": declined_requests(case),

@@ -27,6 +27,7 @@ urlpatterns = [
     path("audit/", include("takedown.core.urls_audit")),
     path("mla/", include("cases.urls_mla")),
     path("transparency/", include("cases.urls_transparency")),
+    path("report/", include("cases.urls_public")),
     path("demo/", include("demo.urls")),
     path("", views_home.home, name="home"),
     path(

@@ -114,6 +114,12 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("api-keys",                    "GET"):    (200,   200,  200,   200,  200,   200,   200,   200,   200),
     ("problems",                    "GET"):    (200,   200,  200,   200,  200,   200,   200,   200,   200),
     ("problem",                     "GET"):    (200,   200,  200,   200,  200,   200,   200,   200,   200),
+    # The public report page: no account; an empty form or an unknown code is refused.
+    ("public:report",               "GET"):    (200,   200,  200,   200,  200,   200,   200,   200,   200),
+    ("public:report",               "POST"):   (400,   400,  400,   400,  400,   400,   400,   400,   400),
+    ("public:follow-up",            "GET"):    (200,   200,  200,   200,  200,   200,   200,   200,   200),
+    ("public:follow-up",            "POST"):   (400,   400,  400,   400,  400,   400,   400,   400,   400),
+    ("public:follow-up-add",        "POST"):   (404,   404,  404,   404,  404,   404,   404,   404,   404),
     # The demo platforms' stand-in receiver: off outside the embedded demo settings.
     ("demo:webhook-receiver",       "POST"):   (404,   404,  404,   404,  404,   404,   404,   404,   404),
     # --- Sign-in, second factor, sessions ----------------------------------------------------------

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 
 from django.apps import apps
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 SENTENCES: dict[str, str] = {}  # action -> msgid with %(actor)s and %(object)s
 # object type (app_label.model) -> ids -> {id: its whole name}, e.g. "Item https://…";
@@ -53,14 +54,19 @@ def object_names(events: Iterable, *, detailed: bool) -> dict[tuple[str, str], s
     return names
 
 
+# Actors without an account, in words (the log keeps the label).
+ACTORS = {"public": gettext_lazy("Someone on the public report page")}
+
+
 def sentence(event, names: dict[tuple[str, str], str]) -> str:
     """The event in words, in the active language."""
     name = names.get((event.object_type, event.object_id), "")
+    actor = str(ACTORS.get(event.actor_label, event.actor_label))
     template = SENTENCES.get(event.action)
     if template is None:  # an action nobody described yet: still words, not a code
         what = event.action.replace(".", " ").replace("_", " ")
-        return f"{event.actor_label}: {what}" + (f" ({name})" if name else "")
-    return _(template) % {"actor": event.actor_label, "object": name or _("the record")}
+        return f"{actor}: {what}" + (f" ({name})" if name else "")
+    return _(template) % {"actor": actor, "object": name or _("the record")}
 
 
 def _case_references(ids: set[int]) -> dict[int, str]:

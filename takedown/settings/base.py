@@ -314,6 +314,11 @@ WEBAUTHN_REQUIRED_ROLES = env.list("WEBAUTHN_REQUIRED_ROLES", default=["prosecut
 EVIDENCE_ALLOW_CLEAR_EXPORTS = env.bool("EVIDENCE_ALLOW_CLEAR_EXPORTS", default=False)
 # Public transparency reports show counts below this as "<N".
 TRANSPARENCY_MIN_CELL = env.int("TRANSPARENCY_MIN_CELL", default=5)
+# The public report page (no account): reports and follow-up lookups per client address
+# per hour, and reports per hour from everyone together.
+PUBLIC_REPORTS_PER_HOUR = env.int("PUBLIC_REPORTS_PER_HOUR", default=10)
+PUBLIC_FOLLOW_UPS_PER_HOUR = env.int("PUBLIC_FOLLOW_UPS_PER_HOUR", default=30)
+PUBLIC_REPORTS_PER_HOUR_ALL = env.int("PUBLIC_REPORTS_PER_HOUR_ALL", default=1000)
 # PDQ hashes within this Hamming distance are suggested to officers as near-duplicates.
 PDQ_MATCH_DISTANCE = env.int("PDQ_MATCH_DISTANCE", default=31)
 # When set, /metrics needs "Authorization: Bearer <METRICS_TOKEN>".

@@ -110,6 +110,16 @@ def may_see_public_contact(user, case: Case) -> bool:
     return leads(user, case)
 
 
+def may_know_of_sources(user, case: Case) -> bool:
+    """That a case has a protected source: the lead desk's officers (no other desk)."""
+    return leads(user, case)
+
+
+def may_see_source_identity(user, case: Case) -> bool:
+    """Who a protected source is: the lead desk's officers who are source handlers."""
+    return leads(user, case) and user.has_perm("cases.handle_protected_sources")
+
+
 def may_see_victims(user, case: Case) -> bool:
     """Officers of the lead desk who hold the specific permission."""
     return leads(user, case) and user.has_perm("cases.view_victim_data")

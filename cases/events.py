@@ -4,6 +4,8 @@ from django.utils.translation import gettext_noop
 
 SENTENCES = {
     "report.received": gettext_noop("%(actor)s sent a report (%(object)s)"),
+    "source.protected": gettext_noop("A report came from a protected source (%(object)s)"),
+    "source.identity_viewed": gettext_noop("%(actor)s looked up who a protected source is"),
     "report.information_added": gettext_noop("%(actor)s added information (%(object)s)"),
     "bulk_import.done": gettext_noop("%(actor)s imported a file of reports"),
     "bulk_import.failed": gettext_noop("%(actor)s's file of reports was refused: nothing imported"),

@@ -18,7 +18,7 @@ from .choices import (
     VictimPreference,
 )
 from .models import CaseParticipant
-from .services.intake import ItemInput
+from .services.intake import MAX_SOURCE_TEXT, ItemInput, SourceIdentity
 from .submitters import Submitter
 
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -73,6 +73,37 @@ class ReportForm(SenderForm):
         ),
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "autocomplete": "off"}),
     )
+
+    protect = forms.BooleanField(
+        label=_("The reporter is a protected source (whistleblower or informant)"),
+        required=False,
+        help_text=_(
+            "Who they are is then kept apart: only the lead desk's source handlers can look "
+            "it up, and each look-up is logged."
+        ),
+    )
+    source_name = forms.CharField(
+        label=_("Source's name"), max_length=MAX_SOURCE_TEXT, required=False
+    )
+    source_contact = forms.CharField(
+        label=_("How to reach the source"), max_length=MAX_SOURCE_TEXT, required=False
+    )
+    how_they_know = forms.CharField(
+        label=_("How the source knows"),
+        max_length=MAX_SOURCE_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def protected_source(self) -> SourceIdentity | None:
+        data = self.cleaned_data
+        if not data["protect"]:
+            return None
+        return SourceIdentity(
+            name=data["source_name"],
+            contact=data["source_contact"],
+            how_they_know=data["how_they_know"],
+        )
 
     def item_inputs(self) -> list[ItemInput]:
         inputs = []

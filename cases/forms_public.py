@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.choices import PublicCategory, SurvivorRelation, VictimPreference
+from cases.services.intake import SourceIdentity
 from cases.services.public import MAX_ADDRESSES, MAX_TEXT, PublicReportInput, Survivor
 from liaison.models import Jurisdiction
 from takedown.core.forms import StyledForm
@@ -53,6 +54,24 @@ class PublicReportForm(StyledForm):
         max_length=300,
         required=False,
     )
+    protect = forms.BooleanField(
+        label=_("I am a whistleblower or an informant: protect who I am"),
+        required=False,
+        help_text=_(
+            "Your name, your contact and how you know are then kept apart from the report. "
+            "Only a few specially authorised officers can look them up, and every look-up "
+            "is recorded. They are never passed to the platform or to another country."
+        ),
+    )
+    source_name = forms.CharField(
+        label=_("Your name (protected, optional)"), max_length=2000, required=False
+    )
+    how_they_know = forms.CharField(
+        label=_("How you know about it (protected, optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     survivor = forms.ChoiceField(
         label=_("Does it show you or your child?"),
         choices=[("", _("No")), *SurvivorRelation.choices],
@@ -77,10 +96,15 @@ class PublicReportForm(StyledForm):
         label=_("The support organisation (if you chose one)"), max_length=200, required=False
     )
 
+    SOURCE_FIELDS = ("protect", "source_name", "how_they_know")
     SURVIVOR_FIELDS = ("preference", "name", "support_organisation")
 
     def main_fields(self):
-        return [f for f in self.visible_fields() if f.name not in self.SURVIVOR_FIELDS]
+        grouped = self.SOURCE_FIELDS + self.SURVIVOR_FIELDS
+        return [f for f in self.visible_fields() if f.name not in grouped]
+
+    def source_fields(self):
+        return [self[name] for name in self.SOURCE_FIELDS]
 
     def survivor_fields(self):
         return [self[name] for name in self.SURVIVOR_FIELDS]
@@ -102,6 +126,13 @@ class PublicReportForm(StyledForm):
             description=data["description"],
             contact=data["contact"],
             survivor=survivor,
+            source=SourceIdentity(
+                name=data["source_name"],
+                contact=data["contact"],
+                how_they_know=data["how_they_know"],
+            )
+            if data["protect"]
+            else None,
         )
 
 

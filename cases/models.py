@@ -317,6 +317,30 @@ class PublicReport(models.Model):
         return [str(PublicCategory(code).label) for code in self.categories]
 
 
+class ProtectedSource(models.Model):
+    """A reporter who must not be exposed: a whistleblower or an informant. Who they are
+    is encrypted, read only by the lead desk's source handlers (each read audited), and
+    carried nowhere else: not in the timeline, the audit data, exports, platform payloads,
+    partner answers or the admin."""
+
+    report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="protected_source")
+    name = EncryptedTextField(_("name"), blank=True)
+    contact = EncryptedTextField(_("contact"), blank=True)
+    how_they_know = EncryptedTextField(_("how they know"), blank=True)
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        permissions = [("handle_protected_sources", "Can see who a protected source is")]
+
+    def __str__(self) -> str:
+        return f"Protected source {self.pk}"  # never the identity
+
+    @property
+    def case_id(self) -> int | None:
+        line = self.report.lines.select_related("item").first()
+        return line.item.case_id if line else None
+
+
 class PublicReportNote(models.Model):
     """Information the reporter added later, with their follow-up code."""
 

@@ -25,6 +25,7 @@ from .models import (
     Case,
     OrderRequest,
     PlatformResponse,
+    ProtectedSource,
     PublicReport,
     ReportedItem,
     TakedownOrder,
@@ -72,6 +73,18 @@ def public_reports(case: Case) -> QuerySet[PublicReport]:
         .select_related("report__reporting_jurisdiction")
         .prefetch_related("notes")
         .order_by("created_at")
+    )
+
+
+def protected_sources(case: Case) -> QuerySet[ProtectedSource]:
+    """The protected sources of reports that name an item of the case (rows only: who
+    they are is read through services/sources.py)."""
+    return (
+        ProtectedSource.objects.filter(report__lines__item__case=case)
+        .distinct()
+        .defer("name", "contact", "how_they_know")
+        .select_related("report")
+        .order_by("recorded_at")
     )
 
 

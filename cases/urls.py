@@ -25,6 +25,11 @@ urlpatterns = [
     path("<str:reference>/close-resolved/", views.case_close_resolved, name="close-resolved"),
     path("<str:reference>/victims/", views_cooperation.victims, name="victims"),
     path(
+        "<str:reference>/sources/<int:pk>/",
+        views_cooperation.source_identity,
+        name="source-identity",
+    ),
+    path(
         "victim-messages/<int:pk>/review/",
         views_cooperation.victim_message_review,
         name="victim-review",

@@ -25,7 +25,9 @@ from .access import (
     imports_for_submitter,
     joins_to_decide,
     leads,
+    may_know_of_sources,
     may_see_public_contact,
+    may_see_source_identity,
     may_see_victims,
 )
 from .filtersets import CaseFilterSet, queue_params
@@ -54,6 +56,7 @@ from .selectors import (
     matrix_preview,
     open_requests,
     pdq_suggestions,
+    protected_sources,
     public_reports,
     requestable_items,
     with_clock,
@@ -148,6 +151,8 @@ def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
         .select_related("desk__authority"),
         "may_see_victims": may_see_victims(request.user, case),
         "public_reports": public_reports(case),
+        "sources": protected_sources(case) if may_know_of_sources(request.user, case) else [],
+        "may_see_source_identity": may_see_source_identity(request.user, case),
         "may_see_public_contact": may_see_public_contact(request.user, case),
         "desk_actions": desk_actions(case),
         "open_requests": open_requests(case),
@@ -414,6 +419,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                     acute=data["acute"],
                     summary=data["summary"],
                     items=form.item_inputs(),
+                    protected_source=form.protected_source(),
                 ),
                 submitter=request.user,
             )

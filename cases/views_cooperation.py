@@ -22,6 +22,7 @@ from .access import (
     joins_to_decide,
     may_add_mla_document,
     may_answer_mla,
+    may_know_of_sources,
     may_reply_mla,
     may_see_victims,
     mla_requests_for,
@@ -38,8 +39,8 @@ from .forms import (
     VictimReviewForm,
 )
 from .models import VictimMessage
-from .selectors import held_packages
-from .services import handover, joins, mla
+from .selectors import held_packages, protected_sources
+from .services import handover, joins, mla, sources
 from .services import victims as victim_services
 from .transitions import MLA
 from .views import officer_required
@@ -287,6 +288,23 @@ def join_decide(request, pk: int):
         )
         messages.success(request, text % {"desk": result.desk.name, "ref": result.case.reference})
     return redirect("cases:detail", reference=join.case.reference)
+
+
+@login_required
+@require_POST  # a read that is logged: never by a link, a prefetch or a reload
+@step_up_required
+def source_identity(request, reference: str, pk: int):
+    case = case_for(request.user, reference)
+    if not may_know_of_sources(request.user, case):
+        raise Http404
+    source = get_object_or_404(protected_sources(case), pk=pk)
+    shown = run_service(
+        request,
+        lambda _data: sources.source_identity_read(case=case, source=source, officer=request.user),
+    )
+    if shown is None:
+        return redirect("cases:detail", reference=case.reference)
+    return render(request, "cases/source_identity.html", {"case": case, "source": shown})
 
 
 @login_required

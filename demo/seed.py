@@ -13,7 +13,7 @@ from django.utils import timezone
 from cases.choices import CaseStatus, ReportSource
 from cases.models import Case
 from cases.services import orders, triage
-from cases.services.intake import ItemInput, ReportInput, report_submit
+from cases.services.intake import ItemInput, ReportInput, SourceIdentity, report_submit
 from liaison.choices import (
     AuthorityKind,
     ContactRole,
@@ -336,7 +336,12 @@ def _seed(rng: random.Random, now, webhook_base: str) -> None:
             desks[code].members.add(user)
             user.user_permissions.add(
                 *Permission.objects.filter(
-                    codename__in=["view_evidence_content", "export_evidence", "view_victim_data"]
+                    codename__in=[
+                        "view_evidence_content",
+                        "export_evidence",
+                        "view_victim_data",
+                        "handle_protected_sources",
+                    ]
                 )
             )
         users[username] = user
@@ -345,6 +350,7 @@ def _seed(rng: random.Random, now, webhook_base: str) -> None:
 
     _seed_cases(rng, now, jurisdictions, desks, platforms, users)
     _seed_pending_join(users, now)
+    _seed_protected_source(users, now)
 
 
 def _synthetic_hashes(n: int) -> tuple[str, str]:
@@ -423,6 +429,31 @@ def _seed_pending_join(users, now) -> None:
         ),
         submitter=nl,
         now=now - timedelta(minutes=40),
+    )
+
+
+def _seed_protected_source(users, now) -> None:
+    """An informant told the DE desk about an item of a case it leads: the case page shows
+    that there is a protected source, and officer.de (a source handler) can look it up."""
+    de = users["officer.de"]
+    case = Case.objects.filter(lead_desk__in=de.desks.all()).order_by("id").first()
+    if case is None:
+        return
+    item = case.items.exclude(url="").order_by("id").first()
+    report_submit(
+        data=ReportInput(
+            source=ReportSource.LAW_ENFORCEMENT,
+            reporting_jurisdiction="DE",
+            summary="An informant saw the same material being shared (synthetic demo).",
+            items=[ItemInput(url=item.url)],
+            protected_source=SourceIdentity(
+                name="Informant Example (synthetic)",
+                contact="informant@example.org",
+                how_they_know="Member of the group where it was shared (synthetic).",
+            ),
+        ),
+        submitter=de,
+        now=now - timedelta(minutes=25),
     )
 
 

@@ -55,10 +55,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases.api.views import submitter_of
+from cases.models import ProtectedSource
 from cases.services import mla as mla_services
 from cases.services import orders, triage, victims
 from cases.services.bulk import bulk_import_create
-from cases.services.intake import ItemInput, ReportInput, report_submit
+from cases.services.intake import ItemInput, ReportInput, SourceIdentity, report_submit
 from deadlines.choices import NotificationChannel, NotificationStatus
 from deadlines.models import Notification
 from deadlines.outbox import notification_enqueue, platform_webhook_test
@@ -174,6 +175,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("cases:handover",              "POST"):   (LOGIN, 302,  404,   404,  404,   404,   LOGIN, LOGIN, LOGIN),
     ("cases:victims",               "GET"):    (LOGIN, 200,  404,   404,  404,   404,   LOGIN, LOGIN, LOGIN),  # step-up
     ("cases:victim-review",         "POST"):   (LOGIN, 302,  404,   404,  404,   404,   LOGIN, LOGIN, LOGIN),  # step-up
+    ("cases:source-identity",       "POST"):   (LOGIN, 200,  404,   404,  404,   404,   LOGIN, LOGIN, LOGIN),  # step-up
     # --- The prosecutor's desk and the orders ------------------------------------------------------
     ("orders:queue",                "GET"):    (LOGIN, 403,  403,   200,  403,   403,   LOGIN, LOGIN, LOGIN),
     ("orders:request",              "GET"):    (LOGIN, 403,  403,   200,  403,   403,   LOGIN, LOGIN, LOGIN),  # step-up
@@ -278,6 +280,7 @@ KWARGS = {
         )
     },
     "cases:victim-review": lambda w: {"pk": w.victim_message.pk},
+    "cases:source-identity": lambda w: {"reference": w.case.reference, "pk": w.source.pk},
     "orders:request": lambda w: {"pk": w.open_request.pk},
     "orders:request-decline": lambda w: {"pk": w.open_request.pk},
     "orders:detail": lambda w: {"pk": w.order.pk},
@@ -374,6 +377,7 @@ STEP_UP = [
     ("orders:amend", "POST", "prosecutor"),
     ("cases:victims", "GET", "desk_officer"),
     ("cases:victim-review", "POST", "desk_officer"),
+    ("cases:source-identity", "POST", "desk_officer"),
     ("evidence:download", "POST", "desk_officer"),
     ("evidence:export", "POST", "desk_officer"),
     ("security-keys", "GET", "desk_officer"),
@@ -463,7 +467,13 @@ def build_world() -> SimpleNamespace:
     officer = officer_of(desk_de, username="desk-officer")
     outsider = officer_of(desk_nl, username="other-officer")
     for user in (officer, outsider):
-        _grant(user, "view_evidence_content", "export_evidence", "view_victim_data")
+        _grant(
+            user,
+            "view_evidence_content",
+            "export_evidence",
+            "view_victim_data",
+            "handle_protected_sources",
+        )
     prosecution = AuthorityFactory(
         jurisdiction=de, kind=AuthorityKind.PROSECUTOR, name="DE prosecution"
     )
@@ -603,6 +613,18 @@ def build_world() -> SimpleNamespace:
         submitter=partner,
     ).report
 
+    # A protected source reported the case's first URL again.
+    report_submit(
+        data=ReportInput(
+            source="law_enforcement",
+            reporting_jurisdiction="DE",
+            items=[ItemInput(url=w.item.url)],
+            protected_source=SourceIdentity(*SOURCE_IDENTITY),
+        ),
+        submitter=officer,
+    )
+    w.source = ProtectedSource.objects.get()
+
     # The outbox: a dead letter to retry.
     w.notification = notification_enqueue(
         channel=NotificationChannel.WEBHOOK,
@@ -721,6 +743,8 @@ CELLS = [
 # of the case, its order, evidence or MLA request.
 STRANGERS = ("anonymous", "other_officer", "platform_b", "partner")
 VICTIM_CONTACTS = ("victim1@example.org", "victim2@example.org")
+# Who the protected source is: only its handler's POST may ever show these.
+SOURCE_IDENTITY = ("Source Name-Matrix", "source-matrix@example.org", "Saw-it-at-work-matrix")
 
 
 def traces(w) -> tuple[str, ...]:
@@ -733,6 +757,28 @@ def traces(w) -> tuple[str, ...]:
         "https://a-video.test/v/matrix-",
         *VICTIM_CONTACTS,
     )
+
+
+def body_of(response) -> str:
+    # A file or an export is drained, so the test client closes it its own way.
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return body.decode(errors="replace")
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "role"),
+    [
+        pytest.param(name, method, role, id=f"{name} {method} {role}")
+        for (name, method), cells in MATRIX.items()
+        for role, expected in zip(ROLES, cells, strict=True)
+        if expected == 200 and method == "GET"
+    ],
+)
+def test_no_page_or_answer_names_a_protected_source(name, method, role, world, db):
+    """Pages, exports, API answers and the audit trail, for every role and the case's own
+    desk too: who the source is appears in none (only the handler's logged look-up)."""
+    text = body_of(send(client_for(role, world), name, method, world))
+    assert not [marker for marker in SOURCE_IDENTITY if marker in text]
 
 
 @pytest.mark.parametrize(("name", "method", "role", "expected"), CELLS)

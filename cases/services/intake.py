@@ -21,7 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.choices import CaseStatus, ParticipantRole, ReportSource
-from cases.models import Case, CaseParticipant, Report, ReportedItem, ReportItem
+from cases.models import (
+    Case,
+    CaseParticipant,
+    ProtectedSource,
+    Report,
+    ReportedItem,
+    ReportItem,
+)
 from cases.normalise import InvalidURL, normalise_url
 from cases.routing import DomainIndex, desk_for, route
 from cases.services.joins import Link, report_links
@@ -55,6 +62,15 @@ class ItemInput:
 
 
 @dataclass(frozen=True)
+class SourceIdentity:
+    """Who a protected source is (cases.models.ProtectedSource): kept apart from the report."""
+
+    name: str = ""
+    contact: str = ""
+    how_they_know: str = ""
+
+
+@dataclass(frozen=True)
 class ReportInput:
     source: str
     reporting_jurisdiction: str
@@ -62,6 +78,7 @@ class ReportInput:
     acute: bool = False
     summary: str = ""
     external_reference: str = ""
+    protected_source: SourceIdentity | None = None
 
 
 @dataclass
@@ -194,6 +211,18 @@ def reporting_jurisdiction_of(
     return jurisdiction, []
 
 
+MAX_SOURCE_TEXT = 2000
+
+
+def _source_refusal(source: SourceIdentity) -> list[str]:
+    texts = (source.name, source.contact, source.how_they_know)
+    if not (source.name.strip() or source.contact.strip()):
+        return [_("A protected source has a name or a way to reach them.")]
+    if any(len(text) > MAX_SOURCE_TEXT for text in texts):
+        return [_("At most %(max)d characters each.") % {"max": MAX_SOURCE_TEXT}]
+    return []
+
+
 def validate_report(
     data: ReportInput, submitter: Submitter
 ) -> tuple[Jurisdiction, list[_Prepared]]:
@@ -211,6 +240,8 @@ def validate_report(
             _("At most %(max)d items per report; use the bulk CSV import for more.")
             % {"max": MAX_ITEMS_PER_REPORT}
         ]
+    if data.protected_source is not None and (refused := _source_refusal(data.protected_source)):
+        errors["protected_source"] = refused
     prepared: list[_Prepared] = []
     if "items" not in errors:
         prepared, item_errors = prepare_items(data.items, known_codes=known_codes)
@@ -374,6 +405,8 @@ def _intake(
         batch_size=2000,
     )
     _announce(opened_rows, report, submitter, now)
+    if data.protected_source is not None:
+        _protect_source(report, data.protected_source, lines, submitter, now)
     links = report_links(
         cases=list(joined.values()),
         desk=reporting_desk,
@@ -414,6 +447,22 @@ def _intake(
         now=now,
     )
     return result
+
+
+def _protect_source(report, identity: SourceIdentity, lines, submitter, now) -> None:
+    """The identity in its own encrypted row; the log says only that there is one."""
+    source = ProtectedSource.objects.create(
+        report=report,
+        name=identity.name.strip(),
+        contact=identity.contact.strip(),
+        how_they_know=identity.how_they_know.strip(),
+        recorded_at=now,
+    )
+    case_ids = {(line.case or line.item.case).pk for line in lines}
+    for case_id in sorted(case_ids):
+        audit_record(
+            action="source.protected", actor=submitter.actor, obj=source, case_id=case_id, now=now
+        )
 
 
 def _new_item(p: _Prepared, index: DomainIndex, codes: set[str], now, *, case) -> ReportedItem:

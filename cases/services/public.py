@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from cases.choices import PublicCategory, ReportSource, SurvivorRelation, VictimPreference
 from cases.models import PublicReport, PublicReportNote, VictimNotice
-from cases.services.intake import ItemInput, ReportInput, report_submit
+from cases.services.intake import ItemInput, ReportInput, SourceIdentity, report_submit
 from cases.submitters import Submitter
 from takedown.core.audit import atomic, audit_record
 from takedown.core.errors import NotFound, ValidationFailed
@@ -48,6 +48,8 @@ class PublicReportInput:
     description: str = ""
     contact: str = ""
     survivor: Survivor | None = None
+    # A whistleblower or informant: name, contact and how they know are kept apart.
+    source: SourceIdentity | None = None
 
 
 def new_code() -> str:
@@ -111,6 +113,7 @@ def public_report_submit(
                 items=[ItemInput(url=address) for address in data.addresses],
                 acute=survivor is not None,  # someone shown in it is waiting
                 summary=data.description.strip(),
+                protected_source=data.source,
             ),
             submitter=Submitter(public=True),
             now=now,
@@ -119,29 +122,30 @@ def public_report_submit(
             report=result.report,
             code_hash=code_hash(code),
             categories=sorted(set(data.categories)),
-            contact=data.contact.strip(),
+            contact="" if data.source else data.contact.strip(),  # a source's is kept apart
             survivor=survivor.relation if survivor else "",
             language=translation.get_language() or "en",
             created_at=now,
         )
         if survivor is not None:
-            _survivor_notices(public, survivor, result, now)
+            _survivor_notices(data, public, result, now)
     return public, code
 
 
-def _survivor_notices(public: PublicReport, survivor: Survivor, result, now) -> None:
+def _survivor_notices(data: PublicReportInput, public: PublicReport, result, now) -> None:
     """One victim notice per case the addresses are in, as the survivor asked. Where
     the jurisdiction's rule pulls the other way, the officer decides before anything is
     sent (every drafted notice is reviewed)."""
     from cases.services.victims import rule_conflict
 
+    survivor = data.survivor
     cases = {case.pk: case for case in [*result.cases_opened, *result.cases_joined]}
     for case in cases.values():
         rule = case.lead_desk.authority.jurisdiction.victim_notification_rule
         notice = VictimNotice.objects.create(
             case=case,
             pseudonym=survivor.name.strip() or _("Survivor (public report)"),
-            contact_details=public.contact,
+            contact_details=data.contact.strip(),
             preference=survivor.preference,
             support_organisation=survivor.support_organisation.strip(),
             language=public.language,

@@ -83,3 +83,29 @@ def test_a_survivors_report_reaches_the_victim_notice_path(citizen, browser, liv
     officer.goto(f"{live_server.url}/cases/{case.reference}/victims/")
     assert officer.locator("[data-from-survivor]").is_visible()
     assert "Direct" in officer.locator("[data-notice]").inner_text()
+
+
+def test_a_whistleblower_is_seen_only_by_the_handler(citizen, browser, live_server, actors):
+    citizen.goto(f"{live_server.url}/report/")
+    fill_report(citizen, "https://b-social.test/p/browser-whistle")
+    citizen.get_by_label("How we can reach you (optional)").fill("whistle@example.org")
+    citizen.get_by_label("I am a whistleblower or an informant: protect who I am").check()
+    citizen.get_by_label("Your name (protected, optional)").fill("Whistle Blower-Test")
+    citizen.get_by_role("button", name="Send the report").click()
+    assert citizen.locator("[data-follow-up-code]").is_visible()
+    case = Case.objects.get()
+    colleague = browser.new_page()  # the lead desk, but no source handler
+    sign_in(colleague, live_server, actors["colleague"].username)
+    colleague.goto(f"{live_server.url}/cases/{case.reference}/")
+    assert colleague.locator("[data-protected-sources]").is_visible()
+    assert "Whistle Blower-Test" not in colleague.content()
+    assert "whistle@example.org" not in colleague.content()
+    assert colleague.get_by_role("button", name="Show who it is (logged)").count() == 0
+    owner = actors["owner"]
+    owner.user_permissions.add(Permission.objects.get(codename="handle_protected_sources"))
+    handler = browser.new_page()
+    sign_in(handler, live_server, owner.username)
+    handler.goto(f"{live_server.url}/cases/{case.reference}/")
+    handler.get_by_role("button", name="Show who it is (logged)").click()
+    identity = handler.locator("[data-source-identity]").inner_text()
+    assert "Whistle Blower-Test" in identity and "whistle@example.org" in identity

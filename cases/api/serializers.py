@@ -4,7 +4,7 @@ from rest_framework import serializers
 from cases.choices import ReportSource
 from cases.models import Case, Report, ReportedItem, ReportItem
 from cases.normalise import MAX_URL_LENGTH, URL_PATTERN
-from cases.services.intake import COUNTRY_PATTERN, MD5_PATTERN, SHA256_PATTERN
+from cases.services.intake import COUNTRY_PATTERN, MAX_SOURCE_TEXT, MD5_PATTERN, SHA256_PATTERN
 from takedown.core.api.inputs import StrictInputSerializer
 
 
@@ -62,6 +62,21 @@ class ItemInputSerializer(StrictInputSerializer):
     }
 
 
+class ProtectedSourceInputSerializer(StrictInputSerializer):
+    name = serializers.CharField(
+        required=False, allow_blank=True, max_length=MAX_SOURCE_TEXT, default=""
+    )
+    contact = serializers.CharField(
+        required=False, allow_blank=True, max_length=MAX_SOURCE_TEXT, default=""
+    )
+    how_they_know = serializers.CharField(
+        required=False, allow_blank=True, max_length=MAX_SOURCE_TEXT, default=""
+    )
+
+    # A name or a way to reach them, at least one.
+    json_schema = {"if": {"not": _given("name")}, "then": _given("contact")}
+
+
 class ReportInputSerializer(StrictInputSerializer):
     source = serializers.ChoiceField(
         choices=ReportSource.choices,
@@ -79,6 +94,11 @@ class ReportInputSerializer(StrictInputSerializer):
         required=False, allow_blank=True, max_length=100, default=""
     )
     items = ItemInputSerializer(many=True, allow_empty=False)
+    protected_source = ProtectedSourceInputSerializer(
+        required=False,
+        help_text="The reporter is a whistleblower or informant: who they are is kept apart, "
+        "seen only by the lead desk's source handlers, and never in any answer.",
+    )
 
 
 class CaseRefSerializer(serializers.Serializer):

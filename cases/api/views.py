@@ -15,7 +15,7 @@ from cases.filtersets import CaseFilterSet, queue_params
 from cases.models import BulkImport, Report, ReportItem
 from cases.selectors import QUEUE_KEYS, case_queue
 from cases.services.bulk import bulk_import_create, import_progress
-from cases.services.intake import ItemInput, ReportInput, report_submit
+from cases.services.intake import ItemInput, ReportInput, SourceIdentity, report_submit
 from cases.submitters import Submitter
 from liaison.api.authentication import ApiClient
 from liaison.api.permissions import IsIntakeClient
@@ -96,6 +96,9 @@ class ReportListCreate(generics.GenericAPIView):
                 summary=data["summary"],
                 external_reference=data["external_reference"],
                 items=[ItemInput(**item) for item in data["items"]],
+                protected_source=SourceIdentity(**data["protected_source"])
+                if "protected_source" in data
+                else None,
             ),
             submitter=submitter_of(client),
         )

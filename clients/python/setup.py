@@ -7,7 +7,7 @@ long_description = (here / "README.md").read_text(encoding="utf-8")
 
 setup(
     name="takedown-platform-client",
-    version="1.4.0",
+    version="1.4.1",
     description="A client library for accessing Takedown API",
     long_description=long_description,
     long_description_content_type="text/markdown",

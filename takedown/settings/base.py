@@ -352,7 +352,7 @@ SPECTACULAR_SETTINGS = {
         "Intake for hotlines and partners, and the order API for platforms. "
         "Errors are application/problem+json documents with a stable `code`."
     ),
-    "VERSION": "1.4.0",  # the top entry of docs/api-changelog.md
+    "VERSION": "1.4.1",  # the top entry of docs/api-changelog.md
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

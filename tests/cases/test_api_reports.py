@@ -389,3 +389,38 @@ def test_a_report_of_the_wrong_shape_is_refused_and_writes_nothing(hotline, extr
     assert response.status_code == 400, response.json()
     assert response.json()["code"] == "validation_failed" and field in response.json()["errors"]
     assert not Report.objects.exists() and not ReportedItem.objects.exists()
+
+
+def test_a_partner_names_a_protected_source_that_no_answer_repeats(hotline):
+    api = client_for(api_key_for(partner=hotline))
+    source = {"name": "Informant API-Test", "contact": "api-source@example.org"}
+    response = api.post(
+        "/api/v1/reports/",
+        body("https://a-video.test/v/src", protected_source=source),
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    from cases.models import ProtectedSource
+
+    stored = ProtectedSource.objects.get(report_id=response.json()["id"])
+    assert (stored.name, stored.contact, stored.how_they_know) == (
+        "Informant API-Test",
+        "api-source@example.org",
+        "",
+    )
+    for answer in (response, api.get(f"/api/v1/reports/{response.json()['id']}/")):
+        assert "Informant" not in answer.content.decode()
+        assert "api-source" not in answer.content.decode()
+    refused = api.post(
+        "/api/v1/reports/",
+        body("https://a-video.test/v/src2", protected_source={"how_they_know": "x"}),
+        format="json",
+    )
+    assert refused.status_code == 400 and "protected_source" in refused.json()["errors"]
+    unknown = api.post(
+        "/api/v1/reports/",
+        body("https://a-video.test/v/src3", protected_source={"name": "A", "ssn": "1"}),
+        format="json",
+    )
+    assert unknown.status_code == 400
+    assert ProtectedSource.objects.count() == 1

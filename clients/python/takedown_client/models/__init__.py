@@ -45,6 +45,7 @@ from .paginated_public_key_list import PaginatedPublicKeyList
 from .paginated_report_summary_list import PaginatedReportSummaryList
 from .platform_order import PlatformOrder
 from .problem import Problem
+from .protected_source_input_request import ProtectedSourceInputRequest
 from .public_key import PublicKey
 from .purpose_enum import PurposeEnum
 from .removal_request import RemovalRequest
@@ -130,6 +131,7 @@ __all__ = (
     "PaginatedReportSummaryList",
     "PlatformOrder",
     "Problem",
+    "ProtectedSourceInputRequest",
     "PublicKey",
     "PurposeEnum",
     "RemovalRequest",

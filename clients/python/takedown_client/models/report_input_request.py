@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.item_input_request import ItemInputRequest
+    from ..models.protected_source_input_request import ProtectedSourceInputRequest
 
 
 T = TypeVar("T", bound="ReportInputRequest")
@@ -29,6 +30,7 @@ class ReportInputRequest:
         acute (bool | Unset):  Default: False.
         summary (str | Unset):  Default: ''.
         external_reference (str | Unset):  Default: ''.
+        protected_source (ProtectedSourceInputRequest | Unset):
     """
 
     items: list[ItemInputRequest]
@@ -37,6 +39,7 @@ class ReportInputRequest:
     acute: bool | Unset = False
     summary: str | Unset = ""
     external_reference: str | Unset = ""
+    protected_source: ProtectedSourceInputRequest | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         items = []
@@ -60,6 +63,10 @@ class ReportInputRequest:
 
         external_reference = self.external_reference
 
+        protected_source: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.protected_source, Unset):
+            protected_source = self.protected_source.to_dict()
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -77,12 +84,15 @@ class ReportInputRequest:
             field_dict["summary"] = summary
         if external_reference is not UNSET:
             field_dict["external_reference"] = external_reference
+        if protected_source is not UNSET:
+            field_dict["protected_source"] = protected_source
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.item_input_request import ItemInputRequest  # noqa: PLC0415
+        from ..models.protected_source_input_request import ProtectedSourceInputRequest  # noqa: PLC0415
 
         d = dict(src_dict)
         items = []
@@ -112,6 +122,13 @@ class ReportInputRequest:
 
         external_reference = d.pop("external_reference", UNSET)
 
+        _protected_source = d.pop("protected_source", UNSET)
+        protected_source: ProtectedSourceInputRequest | Unset
+        if isinstance(_protected_source, Unset):
+            protected_source = UNSET
+        else:
+            protected_source = ProtectedSourceInputRequest.from_dict(_protected_source)
+
         report_input_request = cls(
             items=items,
             source=source,
@@ -119,6 +136,7 @@ class ReportInputRequest:
             acute=acute,
             summary=summary,
             external_reference=external_reference,
+            protected_source=protected_source,
         )
 
         return report_input_request

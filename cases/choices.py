@@ -9,6 +9,20 @@ class ReportSource(models.TextChoices):
     PUBLIC = "public", _("Public")
 
 
+class Network(models.TextChoices):
+    """Where an item is served from (cases/normalise.py gives each its one form)."""
+
+    WEB = "web", _("Web")
+    IPFS = "ipfs", _("IPFS")
+    ONION = "onion", _("Onion service")
+    TORRENT = "torrent", _("BitTorrent")
+
+
+# Served by nobody a removal order can reach: the item goes to the reporting desk, for
+# investigation or mutual legal assistance.
+UNORDERABLE_NETWORKS = frozenset({Network.ONION, Network.TORRENT})
+
+
 class ItemStatus(models.TextChoices):
     ONLINE = "online", _("Online")
     REMOVED = "removed", _("Removed")

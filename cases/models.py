@@ -18,6 +18,7 @@ from takedown.core.fields import EncryptedTextField
 from takedown.core.transitions import Versioned
 
 from .choices import (
+    UNORDERABLE_NETWORKS,
     AgeGroup,
     CannotComplyGround,
     CaseStatus,
@@ -29,6 +30,7 @@ from .choices import (
     MLAKind,
     MLAStatus,
     MLAUrgency,
+    Network,
     ObjectionResolution,
     OrderKind,
     OrderRequestStatus,
@@ -186,6 +188,9 @@ class ReportedItem(models.Model):
     normalized_url = models.TextField(_("normalised URL"), blank=True)
     url_digest = models.CharField(max_length=64, blank=True)
     domain = models.CharField(_("domain"), max_length=253, blank=True, db_index=True)
+    network = models.CharField(
+        _("network"), max_length=8, choices=Network.choices, default=Network.WEB
+    )
     platform = models.ForeignKey(
         "liaison.Platform", on_delete=models.PROTECT, null=True, blank=True, related_name="items"
     )
@@ -231,6 +236,15 @@ class ReportedItem(models.Model):
         if self.url:
             return self.url
         return f"sha256:{self.sha256}" if self.sha256 else f"md5:{self.md5}"
+
+    @property
+    def network_note(self) -> str:
+        """What the network it is served from means for the officer ("" for the web)."""
+        if self.network in UNORDERABLE_NETWORKS:
+            return str(_("No platform can be ordered: investigation or mutual legal assistance."))
+        if self.network == Network.IPFS:
+            return str(_("IPFS content: one item through every gateway."))
+        return ""
 
 
 class Report(models.Model):

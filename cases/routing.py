@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cases.choices import UNORDERABLE_NETWORKS, Network
 from liaison.choices import AuthorityKind
 from liaison.models import Jurisdiction, LiaisonDesk, Platform, PlatformDomain
 
@@ -57,8 +58,19 @@ class Route:
         return (self.platform.pk if self.platform else None, self.hosting_jurisdiction_id)
 
 
-def route(*, index: DomainIndex, host: str, stated_country: str, known_codes: set[str]) -> Route:
-    """Platform by domain; hosting jurisdiction from the platform, else the stated country."""
+def route(
+    *,
+    index: DomainIndex,
+    host: str,
+    stated_country: str,
+    known_codes: set[str],
+    network: str = Network.WEB,
+) -> Route:
+    """Platform by domain; hosting jurisdiction from the platform, else the stated country.
+    An onion service or a torrent has neither: the reporting desk leads (investigation or
+    MLA, not a removal order)."""
+    if network in UNORDERABLE_NETWORKS:
+        return Route(None, None)
     platform = index.platform_for(host) if host else None
     if platform is not None:
         return Route(platform, platform.establishment_jurisdiction_id)

@@ -20,7 +20,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.choices import CaseStatus, ParticipantRole, ReportSource
+from cases.choices import CaseStatus, Network, ParticipantRole, ReportSource
 from cases.models import (
     Case,
     CaseParticipant,
@@ -93,6 +93,7 @@ class _Prepared:
     pdq: str
     hosting_country: str
     hosting_ip: str | None
+    network: str = Network.WEB
 
 
 @dataclass(frozen=True)
@@ -149,10 +150,12 @@ def prepare_items(
         problems: dict[str, list[str]] = defaultdict(list)
         sha256, md5, pdq = _hex(item.sha256), _hex(item.md5), _hex(item.pdq)
         normalized = digest = host = ""
+        network = Network.WEB
         if item.url.strip():
             try:
                 result = normalise_url(item.url)
                 normalized, digest, host = result.url, result.digest, result.host
+                network = result.network
             except InvalidURL as exc:
                 problems["url"].append(str(exc))
         elif not (sha256 or md5):
@@ -179,7 +182,17 @@ def prepare_items(
             continue
         prepared.append(
             _Prepared(
-                position, item.url.strip(), normalized, digest, host, sha256, md5, pdq, country, ip
+                position,
+                item.url.strip(),
+                normalized,
+                digest,
+                host,
+                sha256,
+                md5,
+                pdq,
+                country,
+                ip,
+                network,
             )
         )
     return prepared, errors
@@ -466,13 +479,20 @@ def _protect_source(report, identity: SourceIdentity, lines, submitter, now) -> 
 
 
 def _new_item(p: _Prepared, index: DomainIndex, codes: set[str], now, *, case) -> ReportedItem:
-    routed = route(index=index, host=p.host, stated_country=p.hosting_country, known_codes=codes)
+    routed = route(
+        index=index,
+        host=p.host,
+        stated_country=p.hosting_country,
+        known_codes=codes,
+        network=p.network,
+    )
     item = ReportedItem(
         case=case,
         url=p.url,
         normalized_url=p.normalized,
         url_digest=p.digest,
         domain=p.host,
+        network=p.network,
         platform=routed.platform,
         hosting_jurisdiction_id=routed.hosting_jurisdiction_id,
         hosting_ip=p.hosting_ip,

@@ -201,6 +201,11 @@ def test_bulk_csv_small_file_is_imported_at_once(hotline):
     assert api.get(f"/api/v1/imports/{data['id']}/").json()["status"] == "done"
 
 
+ONLY_REPORTABLE = (
+    "Only http(s) URLs, ipfs:// and ipns:// addresses and magnet links can be reported."
+)
+
+
 def test_bulk_csv_with_a_bad_row_imports_nothing_and_names_the_row(hotline):
     csv_data = b"url\nhttps://a-video.test/v/1\nnot-a-url\nhttps://a-video.test/v/3\n"
     api = client_for(api_key_for(partner=hotline))
@@ -215,9 +220,7 @@ def test_bulk_csv_with_a_bad_row_imports_nothing_and_names_the_row(hotline):
     )
     data = response.json()
     assert data["status"] == ImportStatus.FAILED
-    assert data["result"]["errors"] == [
-        {"row": 3, "fields": {"url": ["Only http and https URLs can be reported."]}}
-    ]
+    assert data["result"]["errors"] == [{"row": 3, "fields": {"url": [ONLY_REPORTABLE]}}]
     assert not ReportedItem.objects.exists() and not Case.objects.exists()
 
 

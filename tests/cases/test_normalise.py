@@ -312,7 +312,7 @@ def test_invalid_url_is_a_value_error():
     ],
 )
 def test_only_http_and_https_urls(url):
-    with pytest.raises(InvalidURL, match="Only http and https"):
+    with pytest.raises(InvalidURL, match=r"Only http\(s\) URLs"):
         normalise_url(url)
 
 

@@ -119,7 +119,7 @@ def test_reports_to_a_merged_case_join_the_survivor(actors, network):
 @pytest.mark.parametrize(
     ("item", "field", "message"),
     [
-        (ItemInput(url="ftp://a-video.test/x"), "url", "Only http and https"),
+        (ItemInput(url="ftp://a-video.test/x"), "url", "Only http(s) URLs"),
         (ItemInput(url="https://exa mple.test/x"), "url", "not a valid domain"),
         (ItemInput(url="not a url"), "url", "http"),
         (ItemInput(), "url", "Give a URL"),

@@ -134,7 +134,7 @@ def test_report_form_bad_lines_are_form_errors_and_nothing_is_saved(actors, netw
         },
     )
     assert response.status_code == 400
-    assert "Line 2, url: Only http and https" in response.content.decode()
+    assert "Line 2, url: Only http(s) URLs" in response.content.decode()
     assert not Report.objects.exists()
     response = client.post(
         "/cases/new/",

@@ -68,8 +68,9 @@ class ReportForm(SenderForm):
     items = forms.CharField(
         label=_("URLs or hashes"),
         help_text=_(
-            "One per line: a URL (http or https), a SHA-256 (64 hex) or an MD5 (32 hex). "
-            "URLs are stored as text and never opened."
+            "One per line: a URL (http or https, also .onion), an ipfs:// or ipns:// address, "
+            "a magnet link, a SHA-256 (64 hex) or an MD5 (32 hex). Addresses are stored as "
+            "text and never opened."
         ),
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "autocomplete": "off"}),
     )

@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.access import eligible_assignees, leads, may_act_on
-from cases.choices import CaseStatus, Classification, Instrument, OrderRequestStatus
+from cases.choices import (
+    UNORDERABLE_NETWORKS,
+    CaseStatus,
+    Classification,
+    Instrument,
+    OrderRequestStatus,
+)
 from cases.matrix import suggest_classification
 from cases.models import Assessment, Case, CaseParticipant, OrderRequest, Report, ReportedItem
 from cases.selectors import case_matrix, items_in_hand, requestable_items
@@ -452,6 +458,13 @@ def next_action(case: Case, assessment: Assessment | None) -> tuple[str, str]:
         return "", ""
     if assessment.classification == Classification.ILLEGAL_NONE:
         return "close", _("Close the case as not illegal")
+    if not case.items.exclude(platform=None).exists() and (
+        case.items.filter(network__in=UNORDERABLE_NETWORKS).exists()
+    ):
+        return "investigate", _(
+            "No removal order is possible (an onion service or BitTorrent): investigate, or "
+            "ask the country that can act through mutual legal assistance"
+        )
     instruments = {
         row["instrument"] for row in assessment.matrix.values() if row["establishes_platform"]
     }

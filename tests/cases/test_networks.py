@@ -188,3 +188,50 @@ def test_onion_and_torrent_items_go_to_the_reporting_desk_whatever_country_is_st
     page = login(actors["outsider"]).get(f"/cases/{case.reference}/").content.decode()
     assert 'data-network="onion"' in page and 'data-network="torrent"' in page
     assert "No platform can be ordered" in page
+
+
+@pytest.mark.django_db
+def test_an_assessed_onion_case_proposes_investigation_not_an_order(actors, network):
+    from cases.services.triage import case_assess, next_action
+
+    case = submit(actors["owner"], f"http://{onion(bytes(32))}/x").cases_opened[0]
+    assessment = case_assess(
+        case=case,
+        officer=actors["owner"],
+        depiction_type="real",
+        age_group="pubescent",
+        severity=3,
+        risk_score=40,
+        classification=None,
+        expected_version=None,
+    )
+    code, text = next_action(Case.objects.get(pk=case.pk), assessment)
+    assert code == "investigate" and "No removal order is possible" in text
+
+
+@pytest.mark.django_db
+def test_a_bulk_file_takes_every_form_and_meets_the_same_items(actors, network):
+    from cases.services.bulk import bulk_import_create
+
+    rows = "\n".join(
+        [
+            "url",
+            f"https://gw.example.test/ipfs/{V0}/a.jpg",
+            f"ipfs://{V1}/a.jpg",  # the same content: one item
+            f"http://{onion(bytes([5]) * 32)}/b",
+            f"magnet:?xt=urn:btih:{'d' * 40}&dn=synthetic",
+        ]
+    )
+    job = bulk_import_create(
+        data=(rows + "\n").encode(),
+        file_name="forms.csv",
+        source="hotline",
+        reporting_jurisdiction="DE",
+        acute=False,
+        summary="",
+        submitter=actors["owner"],
+    )
+    job.refresh_from_db()
+    assert job.status == "done", job.result
+    networks = sorted(ReportedItem.objects.values_list("network", flat=True))
+    assert networks == [Network.IPFS, Network.ONION, Network.TORRENT]

@@ -25,6 +25,7 @@ from .models import (
     BulkImport,
     Case,
     CaseParticipant,
+    HashListChange,
     JoinRequest,
     MLARequest,
     OrderRequest,
@@ -149,6 +150,15 @@ def public_stages(public: PublicReport) -> list[tuple[str, PublicStage]]:
             case = case.merged_into
         stages.append((line.item.url, PUBLIC_STAGE[case.status]))
     return stages
+
+
+# --- The stay-down hash list: the same for every platform ------------------------------
+
+
+def hash_list(scope: str) -> QuerySet[HashListChange]:
+    """A scope's changes, oldest first: ``*`` (network-wide) or a jurisdiction code.
+    Hashes only, so any platform's key may read every scope."""
+    return HashListChange.objects.filter(scope=scope).order_by("id")
 
 
 # --- Desks asking to join a case ---------------------------------------------------------

@@ -23,6 +23,14 @@ class Network(models.TextChoices):
 UNORDERABLE_NETWORKS = frozenset({Network.ONION, Network.TORRENT})
 
 
+class HashListAction(models.TextChoices):
+    ADDED = "added", _("Added")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+NETWORK_WIDE = "*"  # the hash list's scope of items illegal in any jurisdiction
+
+
 class ItemStatus(models.TextChoices):
     ONLINE = "online", _("Online")
     REMOVED = "removed", _("Removed")

@@ -4,6 +4,9 @@ from django.utils.translation import gettext_noop
 
 SENTENCES = {
     "report.received": gettext_noop("%(actor)s sent a report (%(object)s)"),
+    "hashlist.updated": gettext_noop(
+        "The stay-down hash list was updated from the assessment of this case"
+    ),
     "source.protected": gettext_noop("A report came from a protected source (%(object)s)"),
     "source.identity_viewed": gettext_noop("%(actor)s looked up who a protected source is"),
     "report.information_added": gettext_noop("%(actor)s added information (%(object)s)"),

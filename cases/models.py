@@ -23,6 +23,7 @@ from .choices import (
     CannotComplyGround,
     CaseStatus,
     Classification,
+    HashListAction,
     ImportStatus,
     ItemOutcome,
     ItemStatus,
@@ -245,6 +246,47 @@ class ReportedItem(models.Model):
         if self.network == Network.IPFS:
             return str(_("IPFS content: one item through every gateway."))
         return ""
+
+
+class HashListChange(models.Model):
+    """The stay-down hash list as a log, per scope (``*`` network-wide, or a jurisdiction
+    where the material is illegal): an item confirmed illegal is added, and withdrawn if
+    its case is later found not illegal. Hashes only: never a URL, never content.
+    Platforms pull it from a checkpoint (the last change id they saw); ``current`` marks
+    each item's latest change in a scope, for the snapshot."""
+
+    item = models.ForeignKey(ReportedItem, on_delete=models.PROTECT, related_name="+")
+    scope = models.CharField(max_length=2)
+    action = models.CharField(max_length=10, choices=HashListAction.choices)
+    sha256 = models.CharField(max_length=64, blank=True)
+    md5 = models.CharField(max_length=32, blank=True)
+    pdq = models.CharField(max_length=64, blank=True)
+    classification = models.CharField(max_length=14, choices=Classification.choices)
+    illegal_in = models.JSONField(default=list)
+    first_seen = models.DateTimeField()
+    created_at = models.DateTimeField()
+    current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["scope", "id"], name="hashlist_scope_idx"),
+            models.Index(
+                fields=["scope", "id"], condition=Q(current=True), name="hashlist_current_idx"
+            ),
+            models.Index(fields=["item", "scope"], name="hashlist_item_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "scope"], condition=Q(current=True), name="hashlist_one_current"
+            ),
+            models.CheckConstraint(
+                condition=Q(action__in=HashListAction.values), name="hashlist_action_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} item {self.item_id} ({self.scope})"
 
 
 class Report(models.Model):

@@ -231,6 +231,8 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("api-platform-compliance",     "GET"):    (401,   200,  200,   200,  200,   200,   200,   404,   404),
     # --- Platform API: a platform's key sees its own orders; another's is a 404 --------------------
     ("api-platform-orders",         "GET"):    (401,   403,  403,   403,  403,   403,   200,   200,   403),
+    ("api-platform-hashes",         "GET"):    (401,   403,  403,   403,  403,   403,   200,   200,   403),
+    ("api-platform-hashes-snapshot", "GET"):   (401,   403,  403,   403,  403,   403,   200,   200,   403),
     ("api-platform-order",          "GET"):    (401,   403,  403,   403,  403,   403,   200,   404,   403),
     ("api-order-acknowledge",       "GET"):    (401,   403,  403,   403,  403,   403,   405,   405,   403),
     ("api-order-acknowledge",       "POST"):   (401,   403,  403,   403,  403,   403,   200,   404,   403),

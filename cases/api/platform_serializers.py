@@ -6,6 +6,8 @@ from rest_framework import serializers
 from cases.choices import (
     CannotComplyGround,
     CannotComplyResolution,
+    Classification,
+    HashListAction,
     ItemOutcome,
     ItemStatus,
     ObjectionResolution,
@@ -280,3 +282,58 @@ class SandboxWithdrawInputSerializer(StrictInputSerializer):
     reason = serializers.CharField(
         max_length=5000, required=False, help_text=f"Why it is withdrawn. {_CANNED}"
     )
+
+
+class HashListQuerySerializer(StrictInputSerializer):
+    since = serializers.RegexField(
+        r"^[0-9]{1,18}$",
+        required=False,
+        help_text="The `checkpoint` of your last pull; leave it out for the whole history.",
+    )
+    jurisdiction = serializers.RegexField(
+        r"^[A-Za-z]{2}$",
+        required=False,
+        help_text="Only material illegal in this jurisdiction; left out, the network-wide list.",
+    )
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=5000, default=1000)
+
+
+class HashListChangeSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=HashListAction.choices,
+        help_text="`added` (block it; a later `added` for the same hashes updates it) or "
+        "`withdrawn` (no longer confirmed illegal in this scope).",
+    )
+    sha256 = serializers.CharField()
+    md5 = serializers.CharField()
+    pdq = serializers.CharField()
+    classification = serializers.ChoiceField(choices=Classification.choices)
+    illegal_in = serializers.ListField(child=serializers.CharField())
+    first_seen = serializers.DateTimeField()
+    changed_at = serializers.DateTimeField(source="created_at")
+
+
+class HashListPageSerializer(serializers.Serializer):
+    changes = HashListChangeSerializer(many=True)
+    checkpoint = serializers.CharField(help_text="Pass it as `since` next time.")
+    more = serializers.BooleanField(help_text="More changes wait: pull again at once.")
+
+
+class HashListSnapshotSerializer(serializers.Serializer):
+    entries = HashListChangeSerializer(many=True)
+    checkpoint = serializers.CharField(
+        help_text="Where the list stood when the snapshot began: pull changes `since` it."
+    )
+    next = serializers.CharField(allow_null=True, help_text="The next page of the snapshot.")
+
+
+class HashListSnapshotQuerySerializer(StrictInputSerializer):
+    jurisdiction = serializers.RegexField(
+        r"^[A-Za-z]{2}$",
+        required=False,
+        help_text="Only material illegal in this jurisdiction; left out, the network-wide list.",
+    )
+    after = serializers.RegexField(
+        r"^[0-9]{1,18}$", required=False, help_text="The cursor of the next page (from `next`)."
+    )
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=5000, default=1000)

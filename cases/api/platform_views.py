@@ -5,7 +5,7 @@ question or a cannot-comply report, and objects."""
 from datetime import UTC
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -13,10 +13,11 @@ from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from cases.access import orders_for_platform
-from cases.choices import OrderKind, OrderStatus
+from cases.access import hash_list, orders_for_platform
+from cases.choices import NETWORK_WIDE, HashListAction, OrderKind, OrderStatus
 from cases.models import PlatformResponse, TakedownOrder
 from cases.selectors import changed_at_of, order_changed_at
 from cases.services import orders
@@ -31,6 +32,10 @@ from takedown.core.filtersets import StrictFilterSet
 from .platform_serializers import (
     CannotComplyInputSerializer,
     ClarificationInputSerializer,
+    HashListPageSerializer,
+    HashListQuerySerializer,
+    HashListSnapshotQuerySerializer,
+    HashListSnapshotSerializer,
     ObjectionInputSerializer,
     PlatformOrderSerializer,
     RemovalsInputSerializer,
@@ -285,3 +290,50 @@ class SandboxOrders(PlatformView, APIView):
             platform=client.platform, item_count=serializer.validated_data["items"]
         )
         return Response(order_answer(client, order.pk), status=status.HTTP_201_CREATED)
+
+
+def _hash_scope(query: dict) -> str:
+    return (query.get("jurisdiction") or NETWORK_WIDE).upper()
+
+
+class HashListChanges(PlatformView, APIView):
+    """The stay-down hash list: what was added to it or withdrawn from it since your
+    checkpoint, oldest first. Pull until `more` is false, keep the last `checkpoint`."""
+
+    @extend_schema(parameters=[HashListQuerySerializer], responses=HashListPageSerializer)
+    def get(self, request):
+        query = HashListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        since, limit = int(query.validated_data.get("since") or 0), query.validated_data["limit"]
+        rows = list(hash_list(_hash_scope(query.validated_data)).filter(id__gt=since)[: limit + 1])
+        page = rows[:limit]
+        checkpoint = str(page[-1].pk if page else since)
+        body = {"changes": page, "checkpoint": checkpoint, "more": len(rows) > limit}
+        return Response(HashListPageSerializer(body).data)
+
+
+class HashListSnapshot(PlatformView, APIView):
+    """The stay-down hash list as it stands: every entry on it, a page at a time. Start
+    pulling changes from the `checkpoint` of its first page."""
+
+    @extend_schema(
+        parameters=[HashListSnapshotQuerySerializer], responses=HashListSnapshotSerializer
+    )
+    def get(self, request):
+        query = HashListSnapshotQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        after, limit = int(query.validated_data.get("after") or 0), query.validated_data["limit"]
+        scoped = hash_list(_hash_scope(query.validated_data))
+        checkpoint = scoped.aggregate(last=Max("id"))["last"] or 0
+        rows = list(
+            scoped.filter(current=True, action=HashListAction.ADDED, id__gt=after)[: limit + 1]
+        )
+        page = rows[:limit]
+        more = len(rows) > limit
+        next_link = (
+            replace_query_param(request.build_absolute_uri(), "after", page[-1].pk)
+            if more
+            else None
+        )
+        body = {"entries": page, "checkpoint": str(checkpoint), "next": next_link}
+        return Response(HashListSnapshotSerializer(body).data)

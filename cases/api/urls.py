@@ -15,6 +15,12 @@ urlpatterns = [
         name="api-platform-compliance",
     ),
     path("platform/orders/", platform_views.OrderList.as_view(), name="api-platform-orders"),
+    path("platform/hashes/", platform_views.HashListChanges.as_view(), name="api-platform-hashes"),
+    path(
+        "platform/hashes/snapshot/",
+        platform_views.HashListSnapshot.as_view(),
+        name="api-platform-hashes-snapshot",
+    ),
     path(
         "platform/orders/<int:pk>/", platform_views.OrderDetail.as_view(), name="api-platform-order"
     ),

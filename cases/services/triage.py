@@ -42,6 +42,7 @@ from takedown.core.models import User
 from takedown.core.references import allocate
 from takedown.core.transitions import lock
 
+from .hashlist import hashlist_sync
 from .intake import case_clocks_start
 from .joins import joins_follow_merge
 
@@ -169,6 +170,13 @@ def case_assess(
                 },
             },
         )
+        hashlist_sync(
+            case=case,
+            classification=assessment.classification,
+            matrix=assessment.matrix,
+            now=now,
+            actor=officer,
+        )
     return assessment
 
 
@@ -196,6 +204,9 @@ def case_close_not_illegal(
             now=now,
             fields=["closed_at", "queue_due_at"],
             data={"reason": reason},
+        )
+        hashlist_sync(
+            case=case, classification=Classification.ILLEGAL_NONE, matrix={}, now=now, actor=officer
         )
     return case
 

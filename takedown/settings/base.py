@@ -381,6 +381,7 @@ SPECTACULAR_SETTINGS = {
         # Two choice sets share the field name ``resolution``; the objections' keeps its name.
         "ResolutionEnum": "cases.choices.ObjectionResolution",
         "CannotComplyResolutionEnum": "cases.choices.CannotComplyResolution",
+        "HashListActionEnum": "cases.choices.HashListAction",
     },
 }
 

@@ -25,6 +25,10 @@ from .event_order import EventOrder
 from .event_text import EventText
 from .format_enum import FormatEnum
 from .ground_enum import GroundEnum
+from .hash_list_action_enum import HashListActionEnum
+from .hash_list_change import HashListChange
+from .hash_list_page import HashListPage
+from .hash_list_snapshot import HashListSnapshot
 from .intake_result import IntakeResult
 from .intake_result_counts import IntakeResultCounts
 from .intake_result_items_item import IntakeResultItemsItem
@@ -111,6 +115,10 @@ __all__ = (
     "EventText",
     "FormatEnum",
     "GroundEnum",
+    "HashListActionEnum",
+    "HashListChange",
+    "HashListPage",
+    "HashListSnapshot",
     "IntakeResult",
     "IntakeResultCounts",
     "IntakeResultItemsItem",

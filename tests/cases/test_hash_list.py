@@ -1,0 +1,116 @@
+"""The stay-down hash list: items an assessment confirms illegal are added per scope,
+withdrawn when the case is found not illegal; platforms pull changes from a checkpoint
+and a snapshot, hashes only."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from cases.choices import HashListAction
+from cases.models import HashListChange
+from cases.services.intake import ItemInput
+from cases.services.triage import case_assess, case_close_not_illegal
+from tests.cases.factories import submit
+from tests.liaison.factories import PlatformFactory, api_key_for
+
+pytestmark = pytest.mark.django_db
+
+SHA = "ab" * 32
+
+
+@pytest.fixture
+def platform_api(network):
+    platform = PlatformFactory(establishment_jurisdiction=network["nl"], domains=["c-host.test"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_key_for(platform=platform)}")
+    return client
+
+
+def assess(case, officer, depiction="real", classification=None):
+    return case_assess(
+        case=case,
+        officer=officer,
+        depiction_type=depiction,
+        age_group="pubescent",
+        severity=3,
+        risk_score=40,
+        classification=classification,
+        expected_version=None,
+    )
+
+
+def illegal_case(actors, url="https://b-social.test/p/hash-1", sha=SHA):
+    case = submit(actors["owner"], items=[ItemInput(url=url, sha256=sha, md5=sha[:32])])
+    case = case.cases_opened[0]
+    assess(case, actors["owner"])
+    return case
+
+
+def test_an_illegal_assessment_puts_the_hashes_on_the_list_per_scope(actors, platform_api):
+    case = illegal_case(actors)
+    scopes = set(HashListChange.objects.values_list("scope", flat=True))
+    assert "*" in scopes and "DE" in scopes  # network-wide, and where it is criminal
+    page = platform_api.get("/api/v1/platform/hashes/").json()
+    (entry,) = page["changes"]
+    assert entry["action"] == "added" and entry["sha256"] == SHA and entry["md5"] == SHA[:32]
+    assert "DE" in entry["illegal_in"] and entry["classification"].startswith("illegal")
+    assert page["more"] is False and page["checkpoint"].isdigit()
+    assert "b-social" not in str(page)  # hashes only, never a URL
+    german = platform_api.get("/api/v1/platform/hashes/?jurisdiction=de").json()
+    assert [c["sha256"] for c in german["changes"]] == [SHA]
+    # Nothing new since the checkpoint.
+    again = platform_api.get(f"/api/v1/platform/hashes/?since={page['checkpoint']}").json()
+    assert again["changes"] == [] and again["checkpoint"] == page["checkpoint"]
+    assert case.pk
+
+
+def test_a_reassessment_as_not_illegal_withdraws_them(actors, platform_api):
+    case = illegal_case(actors)
+    checkpoint = platform_api.get("/api/v1/platform/hashes/").json()["checkpoint"]
+    case.refresh_from_db()
+    assess(case, actors["owner"], classification="illegal_none")
+    page = platform_api.get(f"/api/v1/platform/hashes/?since={checkpoint}").json()
+    assert [(c["action"], c["sha256"]) for c in page["changes"]] == [("withdrawn", SHA)]
+    snapshot = platform_api.get("/api/v1/platform/hashes/snapshot/").json()
+    assert snapshot["entries"] == [] and int(snapshot["checkpoint"]) >= int(checkpoint)
+    assert not HashListChange.objects.filter(current=True, action=HashListAction.ADDED).exists()
+
+
+def test_assessing_twice_the_same_way_adds_nothing(actors, platform_api):
+    case = illegal_case(actors)
+    before = HashListChange.objects.count()
+    case.refresh_from_db()
+    assess(case, actors["owner"])
+    assert HashListChange.objects.count() == before
+
+
+def test_closing_as_not_illegal_keeps_it_off_the_list(actors, platform_api):
+    case = submit(actors["owner"], items=[ItemInput(sha256="ef" * 32)]).cases_opened[0]
+    case_close_not_illegal(
+        case=case, officer=actors["owner"], reason="Adult content", expected_version=None
+    )
+    assert platform_api.get("/api/v1/platform/hashes/").json()["changes"] == []
+
+
+def test_the_pull_and_the_snapshot_page_through_a_long_list(actors, platform_api):
+    for n in range(3):
+        illegal_case(actors, url=f"https://b-social.test/p/long-{n}", sha=f"{n:x}" * 64)
+    first = platform_api.get("/api/v1/platform/hashes/?limit=2").json()
+    assert len(first["changes"]) == 2 and first["more"] is True
+    rest = platform_api.get(f"/api/v1/platform/hashes/?limit=2&since={first['checkpoint']}")
+    assert len(rest.json()["changes"]) == 1 and rest.json()["more"] is False
+    snapshot = platform_api.get("/api/v1/platform/hashes/snapshot/?limit=2").json()
+    assert len(snapshot["entries"]) == 2 and snapshot["next"]
+    following = platform_api.get(snapshot["next"]).json()
+    assert len(following["entries"]) == 1 and following["next"] is None
+    hashes = {e["sha256"] for e in snapshot["entries"] + following["entries"]}
+    assert hashes == {f"{n:x}" * 64 for n in range(3)}
+
+
+@pytest.mark.parametrize(
+    "query", ["since=abc", "since=-1", "limit=0", "limit=9999", "jurisdiction=DEU", "colour=red"]
+)
+def test_a_bad_query_is_a_problem_document(platform_api, query):
+    response = platform_api.get(f"/api/v1/platform/hashes/?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "validation_failed"

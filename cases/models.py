@@ -363,12 +363,6 @@ class PublicReport(models.Model):
     def __str__(self) -> str:
         return f"Public report {self.pk}"
 
-    @property
-    def case_id(self) -> int | None:
-        """The case its events belong to (the first address's)."""
-        line = self.report.lines.select_related("item").first()
-        return line.item.case_id if line else None
-
     def category_labels(self) -> list[str]:
         return [str(PublicCategory(code).label) for code in self.categories]
 
@@ -390,11 +384,6 @@ class ProtectedSource(models.Model):
 
     def __str__(self) -> str:
         return f"Protected source {self.pk}"  # never the identity
-
-    @property
-    def case_id(self) -> int | None:
-        line = self.report.lines.select_related("item").first()
-        return line.item.case_id if line else None
 
 
 class PublicReportNote(models.Model):

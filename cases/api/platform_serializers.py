@@ -284,17 +284,21 @@ class SandboxWithdrawInputSerializer(StrictInputSerializer):
     )
 
 
+def hash_list_scope() -> serializers.RegexField:
+    return serializers.RegexField(
+        r"^[A-Za-z]{2}$",
+        required=False,
+        help_text="Only material illegal in this jurisdiction; left out, the network-wide list.",
+    )
+
+
 class HashListQuerySerializer(StrictInputSerializer):
     since = serializers.RegexField(
         r"^[0-9]{1,18}$",
         required=False,
         help_text="The `checkpoint` of your last pull; leave it out for the whole history.",
     )
-    jurisdiction = serializers.RegexField(
-        r"^[A-Za-z]{2}$",
-        required=False,
-        help_text="Only material illegal in this jurisdiction; left out, the network-wide list.",
-    )
+    jurisdiction = hash_list_scope()
     limit = serializers.IntegerField(required=False, min_value=1, max_value=5000, default=1000)
 
 
@@ -328,12 +332,12 @@ class HashListSnapshotSerializer(serializers.Serializer):
 
 
 class HashListSnapshotQuerySerializer(StrictInputSerializer):
-    jurisdiction = serializers.RegexField(
-        r"^[A-Za-z]{2}$",
-        required=False,
-        help_text="Only material illegal in this jurisdiction; left out, the network-wide list.",
-    )
+    jurisdiction = hash_list_scope()
     after = serializers.RegexField(
         r"^[0-9]{1,18}$", required=False, help_text="The cursor of the next page (from `next`)."
     )
     limit = serializers.IntegerField(required=False, min_value=1, max_value=5000, default=1000)
+
+
+class HashListExportQuerySerializer(StrictInputSerializer):
+    jurisdiction = hash_list_scope()

@@ -6,16 +6,20 @@ from datetime import UTC
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Max, Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from cases import hashlist_formats
 from cases.access import hash_list, orders_for_platform
 from cases.choices import NETWORK_WIDE, HashListAction, OrderKind, OrderStatus
 from cases.models import PlatformResponse, TakedownOrder
@@ -32,6 +36,7 @@ from takedown.core.filtersets import StrictFilterSet
 from .platform_serializers import (
     CannotComplyInputSerializer,
     ClarificationInputSerializer,
+    HashListExportQuerySerializer,
     HashListPageSerializer,
     HashListQuerySerializer,
     HashListSnapshotQuerySerializer,
@@ -337,3 +342,48 @@ class HashListSnapshot(PlatformView, APIView):
         )
         body = {"entries": page, "checkpoint": str(checkpoint), "next": next_link}
         return Response(HashListSnapshotSerializer(body).data)
+
+
+class HashListExport(PlatformView, APIView):
+    """The stay-down hash list as it stands, whole, in a format other tools read."""
+
+    media_type = "application/json"
+    flavour = ""
+
+    def get(self, request):
+        query = HashListExportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        scope = _hash_scope(query.validated_data)
+        entries = hash_list(scope).filter(current=True, action=HashListAction.ADDED)
+        now = timezone.now()
+        if self.flavour == "csv":
+            body = hashlist_formats.as_csv(entries)
+        elif self.flavour == "stix":
+            body = hashlist_formats.as_stix(entries, scope=scope, now=now)
+        else:
+            body = hashlist_formats.as_misp(entries, scope=scope, now=now)
+        return HttpResponse(body, content_type=f"{self.media_type}; charset=utf-8")
+
+
+@extend_schema(
+    parameters=[HashListExportQuerySerializer],
+    responses={(200, "text/csv"): OpenApiTypes.STR},
+)
+class HashListCsv(HashListExport):
+    """The list as CSV: sha256, md5, pdq, classification, illegal_in, first_seen."""
+
+    media_type, flavour = "text/csv", "csv"
+
+
+@extend_schema(parameters=[HashListExportQuerySerializer], responses={200: OpenApiTypes.OBJECT})
+class HashListStix(HashListExport):
+    """The list as a STIX 2.1 bundle: one file-hash indicator per entry."""
+
+    flavour = "stix"
+
+
+@extend_schema(parameters=[HashListExportQuerySerializer], responses={200: OpenApiTypes.OBJECT})
+class HashListMisp(HashListExport):
+    """The list as one MISP event (JSON): its attributes are the hashes."""
+
+    flavour = "misp"

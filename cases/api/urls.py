@@ -22,6 +22,21 @@ urlpatterns = [
         name="api-platform-hashes-snapshot",
     ),
     path(
+        "platform/hashes/export.csv",
+        platform_views.HashListCsv.as_view(),
+        name="api-platform-hashes-csv",
+    ),
+    path(
+        "platform/hashes/export.stix.json",
+        platform_views.HashListStix.as_view(),
+        name="api-platform-hashes-stix",
+    ),
+    path(
+        "platform/hashes/export.misp.json",
+        platform_views.HashListMisp.as_view(),
+        name="api-platform-hashes-misp",
+    ),
+    path(
         "platform/orders/<int:pk>/", platform_views.OrderDetail.as_view(), name="api-platform-order"
     ),
     path(

@@ -47,7 +47,7 @@ class UserPreferencesMiddleware:
         tzname = getattr(user, "timezone", "") or ""
         try:
             timezone.activate(zoneinfo.ZoneInfo(tzname)) if tzname else timezone.deactivate()
-        except zoneinfo.ZoneInfoNotFoundError:
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             timezone.deactivate()
         return self.get_response(request)
 

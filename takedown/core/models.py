@@ -20,7 +20,8 @@ GENESIS_HASH = "0" * 64
 def validate_timezone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    # OSError: with the tzdata package installed, a key too long for a file name
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ValidationError(_("%(tz)s is not an IANA timezone."), params={"tz": value}) from exc
 
 

@@ -114,3 +114,51 @@ def test_a_bad_query_is_a_problem_document(platform_api, query):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["code"] == "validation_failed"
+
+
+def test_the_exports_are_read_by_the_tools_that_read_them(actors, platform_api):
+    """CSV by csv, the STIX 2.1 bundle by stix2-validator, the MISP event by pymisp."""
+    import csv
+    import io
+
+    from pymisp import MISPEvent
+    from stix2validator import ValidationOptions, validate_string
+
+    illegal_case(actors)
+    illegal_case(actors, url="https://b-social.test/p/hash-2", sha="12" * 32)
+    rows = list(
+        csv.DictReader(
+            io.StringIO(platform_api.get("/api/v1/platform/hashes/export.csv").content.decode())
+        )
+    )
+    assert {r["sha256"] for r in rows} == {SHA, "12" * 32} and "DE" in rows[0]["illegal_in"]
+
+    stix = platform_api.get("/api/v1/platform/hashes/export.stix.json")
+    assert stix.status_code == 200 and stix["Content-Type"].startswith("application/json")
+    result = validate_string(stix.content.decode(), ValidationOptions(version="2.1", strict=True))
+    assert result.is_valid, [str(e) for e in result.errors]
+    indicators = [o for o in stix.json()["objects"] if o["type"] == "indicator"]
+    assert len(indicators) == 2 and f"'SHA-256' = '{SHA}'" in " ".join(
+        i["pattern"] for i in indicators
+    )
+    again = platform_api.get("/api/v1/platform/hashes/export.stix.json").json()
+    assert {i["id"] for i in indicators} == {
+        o["id"] for o in again["objects"] if o["type"] == "indicator"
+    }
+
+    misp = platform_api.get("/api/v1/platform/hashes/export.misp.json?jurisdiction=DE")
+    event = MISPEvent()
+    event.load(misp.content.decode())
+    values = {(a.type, a.value) for a in event.attributes}
+    assert ("sha256", SHA) in values and ("md5", SHA[:32]) in values
+    assert all(a.to_ids for a in event.attributes if a.type in ("sha256", "md5"))
+    assert "b-social" not in misp.content.decode() + stix.content.decode()
+
+
+def test_a_withdrawn_entry_leaves_the_exports(actors, platform_api):
+    case = illegal_case(actors)
+    case.refresh_from_db()
+    assess(case, actors["owner"], classification="illegal_none")
+    body = platform_api.get("/api/v1/platform/hashes/export.csv").content.decode()
+    assert SHA not in body
+    assert platform_api.get("/api/v1/platform/hashes/export.csv?colour=red").status_code == 400

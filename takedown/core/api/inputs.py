@@ -48,9 +48,12 @@ def type_error(field: serializers.Field, value) -> str | None:
 
 def form_value_error(field: serializers.Field, value: str) -> str | None:
     """A form's values are all text; a boolean one is "true" or "false" (any case: some
-    clients write "True"), not "0", "yes" or "on"."""
+    clients write "True"), not "0", "yes" or "on". An empty value is an error where the
+    field takes no blank (DRF would read ``?jurisdiction=`` as the parameter left out)."""
     if isinstance(field, serializers.BooleanField) and str(value).lower() not in ("true", "false"):
         return str(_("Expected true or false."))
+    if value == "" and not getattr(field, "allow_blank", True):
+        return str(_("Give a value, or leave the parameter out."))
     return None
 
 

@@ -80,6 +80,8 @@ from .thread_entry_kind_enum import ThreadEntryKindEnum
 from .v1_cases_list_assignee import V1CasesListAssignee
 from .v1_cases_list_status_item import V1CasesListStatusItem
 from .v1_keys_list_purpose import V1KeysListPurpose
+from .v1_platform_hashes_export_misp_json_retrieve_response_200 import V1PlatformHashesExportMispJsonRetrieveResponse200
+from .v1_platform_hashes_export_stix_json_retrieve_response_200 import V1PlatformHashesExportStixJsonRetrieveResponse200
 from .v1_platform_orders_list_kind import V1PlatformOrdersListKind
 from .v1_platform_orders_list_status_item import V1PlatformOrdersListStatusItem
 from .v1_platform_webhook_deliveries_list_status import V1PlatformWebhookDeliveriesListStatus
@@ -170,6 +172,8 @@ __all__ = (
     "V1CasesListAssignee",
     "V1CasesListStatusItem",
     "V1KeysListPurpose",
+    "V1PlatformHashesExportMispJsonRetrieveResponse200",
+    "V1PlatformHashesExportStixJsonRetrieveResponse200",
     "V1PlatformOrdersListKind",
     "V1PlatformOrdersListStatusItem",
     "V1PlatformsComplianceRetrieveResponse200",

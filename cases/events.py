@@ -4,6 +4,9 @@ from django.utils.translation import gettext_noop
 
 SENTENCES = {
     "report.received": gettext_noop("%(actor)s sent a report (%(object)s)"),
+    "case.preclassified": gettext_noop(
+        "%(actor)s confirmed %(object)s from the stay-down list, without viewing it again"
+    ),
     "hashlist.updated": gettext_noop(
         "The stay-down hash list was updated from the assessment of this case"
     ),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 
 from deadlines import selectors as clocks
@@ -19,10 +19,18 @@ from takedown.core.keyset import Key, ordered
 from takedown.core.models import AuditEvent
 
 from .access import case_jurisdictions, cases_for, desk_ids_for, order_requests_for, orders_for
-from .choices import Classification, OrderRequestStatus, ResponseKind
+from .choices import (
+    NETWORK_WIDE,
+    Classification,
+    HashListAction,
+    OrderRequestStatus,
+    ResponseKind,
+)
 from .matrix import MatrixRow, build_matrix, suggest_classification
 from .models import (
+    Assessment,
     Case,
+    HashListChange,
     OrderRequest,
     PlatformResponse,
     ProtectedSource,
@@ -202,6 +210,46 @@ def pdq_suggestions(case: Case, *, user) -> list[PdqMatch]:
             if distance <= limit:
                 matches.append(PdqMatch(item, other, distance))
     return sorted(matches, key=lambda m: m.distance)[:50]
+
+
+@dataclass(frozen=True)
+class StayDownMatch:
+    """This case's item is material the stay-down list already holds as illegal."""
+
+    item: ReportedItem
+    entry: HashListChange
+    assessment: Assessment  # the one that put it on the list
+    distance: int | None  # PDQ Hamming distance; None for the same SHA-256 or MD5
+
+
+def stay_down_match(case: Case) -> StayDownMatch | None:
+    """The closest entry of the network-wide stay-down list for an item of this case
+    (the same hash, else a PDQ within the configured distance) whose case was assessed:
+    the officer may confirm that classification instead of looking at the material."""
+    own = list(case.items.all())
+    listed = HashListChange.objects.filter(
+        scope=NETWORK_WIDE, current=True, action=HashListAction.ADDED
+    ).exclude(item__case=case)
+    found: tuple[ReportedItem, HashListChange, int | None] | None = None
+    shas = {i.sha256: i for i in own if i.sha256}
+    md5s = {i.md5: i for i in own if i.md5}
+    if shas or md5s:
+        entry = listed.filter(Q(sha256__in=list(shas)) | Q(md5__in=list(md5s))).first()
+        if entry is not None:
+            found = (shas.get(entry.sha256) or md5s[entry.md5], entry, None)
+    pdqs = [(item, int(item.pdq, 16)) for item in own if item.pdq]
+    if found is None and pdqs:
+        best = settings.PDQ_MATCH_DISTANCE + 1
+        for entry in listed.exclude(pdq="").iterator(chunk_size=5000):
+            for item, bits in pdqs:
+                distance = (bits ^ int(entry.pdq, 16)).bit_count()
+                if distance < best:
+                    best, found = distance, (item, entry, distance)
+    if found is None:
+        return None
+    item, entry, distance = found
+    earlier = Assessment.objects.filter(case_id=entry.item.case_id).order_by("-created_at").first()
+    return StayDownMatch(item, entry, earlier, distance) if earlier else None
 
 
 def order_changed_at():

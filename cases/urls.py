@@ -16,6 +16,11 @@ urlpatterns = [
     path("<str:reference>/", views.case_detail, name="detail"),
     path("<str:reference>/assign/", views.case_assign, name="assign"),
     path("<str:reference>/assess/", views.case_assess, name="assess"),
+    path(
+        "<str:reference>/assess/stay-down/",
+        views.case_assess_from_stay_down,
+        name="assess-stay-down",
+    ),
     path("<str:reference>/close/", views.case_close, name="close"),
     path("<str:reference>/merge/", views.case_merge, name="merge"),
     path("<str:reference>/split/", views.case_split, name="split"),

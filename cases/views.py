@@ -42,6 +42,7 @@ from .forms import (
     OrderRequestForm,
     ReportForm,
     SplitForm,
+    VersionedForm,
 )
 from .models import Assessment, Case
 from .selectors import (
@@ -59,6 +60,7 @@ from .selectors import (
     protected_sources,
     public_reports,
     requestable_items,
+    stay_down_match,
     with_clock,
 )
 from .services import triage
@@ -160,11 +162,16 @@ def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
         "is_open": may_act,
         "can_assess": CASE.can(case, "assessed"),
         "matrix_preview": matrix_preview(case) if CASE.can(case, "assessed") else [],
+        # Offered before the first assessment only: after it, the officer has judged.
+        "stay_down": stay_down_match(case)
+        if assessment is None and CASE.can(case, "assessed")
+        else None,
         "can_close_not_illegal": CASE.can(case, "closed_not_illegal"),
         "can_split": CASE.can(case, "split") and len(items) > 1,
         "may_merge": leads(request.user, case),  # the other case must be led here too
         "can_close": CASE.can(case, "closed"),
         "assess_form": forms.get("assess_form") or AssessmentForm(initial=version),
+        "stay_down_form": forms.get("stay_down_form"),
         "close_form": forms.get("close_form") or CloseForm(initial=version),
         "merge_form": forms.get("merge_form") or MergeForm(initial=version),
         "split_form": forms.get("split_form") or SplitForm(initial=version, item_choices=choices),
@@ -268,6 +275,20 @@ def case_assess(request: HttpRequest, reference: str) -> HttpResponse:
         ).case
 
     return _act(request, case, form, "assess_form", assess, _("Assessment recorded."))
+
+
+@officer_required
+@require_POST
+def case_assess_from_stay_down(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_for(request.user, reference)
+    form = VersionedForm(request.POST)
+
+    def confirm(data):
+        return triage.case_assess_from_stay_down(
+            case=case, officer=request.user, expected_version=data["version"]
+        ).case
+
+    return _act(request, case, form, "stay_down_form", confirm, _("Assessment recorded."))
 
 
 @officer_required

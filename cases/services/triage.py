@@ -37,7 +37,7 @@ from deadlines.services import (
 from liaison.choices import AuthorityKind, DepictionType
 from liaison.models import Authority, Jurisdiction, Platform
 from takedown.core.audit import atomic, audit_record
-from takedown.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from takedown.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from takedown.core.models import User
 from takedown.core.references import allocate
 from takedown.core.transitions import lock
@@ -176,6 +176,50 @@ def case_assess(
             matrix=assessment.matrix,
             now=now,
             actor=officer,
+        )
+    return assessment
+
+
+def case_assess_from_stay_down(
+    *, case: Case, officer: User, expected_version: int | None, now: datetime | None = None
+) -> Assessment:
+    """Confirm what the stay-down list already holds, instead of viewing the material
+    again: the earlier assessment's findings, this case's own matrix and suggestion."""
+    from cases.selectors import stay_down_match
+
+    match = stay_down_match(case)
+    if match is None:
+        raise Conflict(_("Nothing on the stay-down list matches this case now: assess it."))
+    earlier = match.assessment
+    how = (
+        _("the same file hash")
+        if match.distance is None
+        else _("a PDQ hash %(distance)d bits away") % {"distance": match.distance}
+    )
+    with atomic():
+        assessment = case_assess(
+            case=case,
+            officer=officer,
+            depiction_type=earlier.depiction_type,
+            age_group=earlier.age_group,
+            severity=earlier.severity,
+            risk_score=earlier.risk_score,
+            classification=None,
+            categories=earlier.categories,
+            notes=_(
+                "Confirmed from the stay-down list without viewing the material again: "
+                "%(how)s as material already confirmed illegal."
+            )
+            % {"how": how},
+            expected_version=expected_version,
+            now=now,
+        )
+        audit_record(
+            action="case.preclassified",
+            actor=officer,
+            obj=case,
+            data={"item": match.item.pk, "distance": match.distance},
+            now=now,
         )
     return assessment
 

@@ -162,3 +162,59 @@ def test_a_withdrawn_entry_leaves_the_exports(actors, platform_api):
     body = platform_api.get("/api/v1/platform/hashes/export.csv").content.decode()
     assert SHA not in body
     assert platform_api.get("/api/v1/platform/hashes/export.csv?colour=red").status_code == 400
+
+
+def test_a_re_upload_is_confirmed_from_the_list_without_viewing_it_again(actors, settings):
+    """Near the same picture (PDQ 3 bits away) at a new address: the case page offers the
+    earlier classification, and confirming it records an assessment without the form."""
+    from cases.models import Assessment, Case
+    from takedown.core.models import AuditEvent
+    from tests.conftest import login
+
+    settings.PDQ_MATCH_DISTANCE = 31
+    pdq = "f0" * 32
+    near = "f7" + "f0" * 31  # three bits differ
+    first = submit(
+        actors["owner"], items=[ItemInput(url="https://b-social.test/p/orig", pdq=pdq, sha256=SHA)]
+    ).cases_opened[0]
+    assess(first, actors["owner"])
+    again = submit(
+        actors["owner"], items=[ItemInput(url="https://b-social.test/p/reup", pdq=near)]
+    ).cases_opened[0]
+    page = login(actors["owner"]).get(f"/cases/{again.reference}/").content.decode()
+    assert "data-stay-down" in page and "3 bits away" in page
+    response = login(actors["owner"]).post(
+        f"/cases/{again.reference}/assess/stay-down/", {"version": again.version}
+    )
+    assert response.status_code == 302
+    assessment = Assessment.objects.get(case=again)
+    earlier = Assessment.objects.get(case=first)
+    assert (assessment.depiction_type, assessment.severity) == (
+        earlier.depiction_type,
+        earlier.severity,
+    )
+    assert "without viewing the material again" in assessment.notes
+    assert AuditEvent.objects.filter(action="case.preclassified", case_id=again.pk).exists()
+    assert Case.objects.get(pk=again.pk).status == "assessed"
+    # Now assessed itself, the case offers nothing more; and a case far from any listed
+    # picture is offered nothing.
+    assert (
+        "data-stay-down"
+        not in login(actors["owner"]).get(f"/cases/{again.reference}/").content.decode()
+    )
+    far = submit(
+        actors["owner"], items=[ItemInput(url="https://b-social.test/p/far", pdq="0f" * 32)]
+    ).cases_opened[0]
+    settings.PDQ_MATCH_DISTANCE = 10
+    assert (
+        "data-stay-down"
+        not in login(actors["owner"]).get(f"/cases/{far.reference}/").content.decode()
+    )
+    refused = login(actors["owner"]).post(
+        f"/cases/{far.reference}/assess/stay-down/", {"version": far.version}
+    )
+    assert (
+        refused.status_code == 400
+        and "Nothing on the stay-down list matches" in refused.content.decode()
+    )
+    assert not Assessment.objects.filter(case=far).exists()

@@ -116,6 +116,14 @@ def may_know_of_sources(user, case: Case) -> bool:
     return leads(user, case)
 
 
+def case_events_for(user, case: Case, events: QuerySet) -> QuerySet:
+    """A case's events as this officer may read them: that it has a protected source,
+    and who looked them up, only for the lead desk."""
+    if may_know_of_sources(user, case):
+        return events
+    return events.exclude(action__startswith="source.")
+
+
 def may_see_source_identity(user, case: Case) -> bool:
     """Who a protected source is: the lead desk's officers who are source handlers."""
     return leads(user, case) and user.has_perm("cases.handle_protected_sources")
@@ -141,14 +149,16 @@ PUBLIC_STAGE = {
 
 
 def public_stages(public: PublicReport) -> list[tuple[str, PublicStage]]:
-    """Each address the reporter gave (their own words back) with how far its case got;
-    a merged case answers for the case it joined."""
+    """Each address the reporter gave (in its normal form) with how far its case got; a
+    merged case answers for the case it joined. An address known before the report stays
+    "received": reporting a URL must not tell anyone how far an existing case has got."""
     stages = []
     for line in public.report.lines.select_related("item__case__merged_into"):
         case = line.item.case
         while case.merged_into_id is not None:
             case = case.merged_into
-        stages.append((line.item.url, PUBLIC_STAGE[case.status]))
+        stage = PublicStage.RECEIVED if line.matched_by else PUBLIC_STAGE[case.status]
+        stages.append((line.item.normalized_url or line.item.url, stage))
     return stages
 
 

@@ -29,11 +29,24 @@ def _id(kind: str, *parts) -> str:
     return str(uuid.UUID(bytes=derived.bytes, version=4))
 
 
+def distinct(entries: Iterable[HashListChange]) -> list[HashListChange]:
+    """One entry per set of hashes: the same file reported twice is one line, indicator
+    or attribute (MISP refuses a value twice)."""
+    seen: set[tuple[str, str, str]] = set()
+    kept = []
+    for entry in entries:
+        key = (entry.sha256, entry.md5, entry.pdq)
+        if key not in seen:
+            seen.add(key)
+            kept.append(entry)
+    return kept
+
+
 def as_csv(entries: Iterable[HashListChange]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["sha256", "md5", "pdq", "classification", "illegal_in", "first_seen"])
-    for e in entries:
+    for e in distinct(entries):
         writer.writerow(
             [e.sha256, e.md5, e.pdq, e.classification, " ".join(e.illegal_in), _time(e.first_seen)]
         )
@@ -62,7 +75,7 @@ def as_stix(entries: Iterable[HashListChange], *, scope: str, now: datetime) -> 
             "identity_class": "organization",
         }
     ]
-    for entry in entries:
+    for entry in distinct(entries):
         pattern = _stix_pattern(entry)
         if not pattern:
             continue
@@ -72,7 +85,8 @@ def as_stix(entries: Iterable[HashListChange], *, scope: str, now: datetime) -> 
                 "spec_version": "2.1",
                 "id": f"indicator--{_id('indicator', entry.item_id, scope)}",
                 "created_by_ref": identity,
-                "created": _time(entry.created_at),
+                # created stays put from one version of the indicator to the next
+                "created": _time(entry.first_seen),
                 "modified": _time(entry.created_at),
                 "name": "Material confirmed illegal (child sexual abuse)",
                 "description": f"{entry.classification}; illegal in "
@@ -92,14 +106,16 @@ def as_misp(entries: Iterable[HashListChange], *, scope: str, now: datetime) -> 
     """One MISP event whose attributes are the hashes (sha256, md5; a PDQ as text, which
     MISP has no type for), each flagged for detection (``to_ids``)."""
     attributes = []
-    for entry in entries:
+    seen_values: set[tuple[str, str]] = set()
+    for entry in distinct(entries):
         comment = f"{entry.classification}; illegal in {', '.join(entry.illegal_in) or '—'}"
         for kind, value, to_ids in (
             ("sha256", entry.sha256, True),
             ("md5", entry.md5, True),
             ("text", f"pdq:{entry.pdq}" if entry.pdq else "", False),
         ):
-            if value:
+            if value and (kind, value) not in seen_values:
+                seen_values.add((kind, value))
                 attributes.append(
                     {
                         "uuid": _id("attribute", entry.item_id, scope, kind),

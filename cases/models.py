@@ -275,6 +275,15 @@ class HashListChange(models.Model):
                 fields=["scope", "id"], condition=Q(current=True), name="hashlist_current_idx"
             ),
             models.Index(fields=["item", "scope"], name="hashlist_item_idx"),
+            # The stay-down match of a new case: the same file among the current entries.
+            models.Index(
+                fields=["sha256"],
+                condition=Q(current=True) & ~Q(sha256=""),
+                name="hashlist_sha256_idx",
+            ),
+            models.Index(
+                fields=["md5"], condition=Q(current=True) & ~Q(md5=""), name="hashlist_md5_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

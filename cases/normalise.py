@@ -293,11 +293,8 @@ def canonical_cid(text: str) -> str:
 
 
 def _ipns_name(text: str) -> str:
-    """An IPNS name: a key (a CID, or a peer ID in base58) or a DNSLink domain."""
-    try:
-        return canonical_cid(text)
-    except InvalidURL:
-        pass
+    """An IPNS name: a key (a peer ID in base58, or a CID) or a DNSLink domain. A peer
+    ID ("Qm…", "12D3Koo…") is a libp2p-key CID, as its CID spelling ("k51…") is."""
     if text.startswith(("Qm", "1")):
         try:
             multihash = _decode_base(text, _BASE58)
@@ -307,6 +304,10 @@ def _ipns_name(text: str) -> str:
         else:
             raw = bytes([1, LIBP2P_KEY]) + multihash
             return "b" + base64.b32encode(raw).decode().lower().rstrip("=")
+    try:
+        return canonical_cid(text)
+    except InvalidURL:
+        pass
     return _normalise_host(text)
 
 

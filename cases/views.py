@@ -19,6 +19,7 @@ from takedown.core.web import apply_service_error, role_required, run_service
 
 from . import board
 from .access import (
+    case_events_for,
     case_for,
     cases_for,
     eligible_assignees,
@@ -129,7 +130,8 @@ def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
         "participants": case.participants.select_related("desk__authority__jurisdiction"),
         "deadlines": case_clocks(case.pk),
         "timeline": sentences.described(
-            case_timeline(case).select_related("actor")[:200], detailed=True
+            case_events_for(request.user, case, case_timeline(case)).select_related("actor")[:200],
+            detailed=True,
         ),
         "merged_cases": Case.objects.filter(merged_into=case).only("reference"),
         "next_action": action,

@@ -4,10 +4,11 @@ throttled per client address and for everyone together."""
 
 from __future__ import annotations
 
-import hashlib
+import hmac
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,7 +27,10 @@ HOUR = 3600
 def _over_limit(request, action: str) -> bool:
     """Counts this attempt; True when the client is over the hour's limit. The address
     is kept only hashed, and only for the hour."""
-    client = hashlib.sha256((client_ip(request) or "-").encode()).hexdigest()[:32]
+    # Keyed and of the day, so the cache never holds what reverses to an address.
+    day = timezone.now().date().isoformat()
+    key = f"{settings.SECRET_KEY}:{day}".encode()
+    client = hmac.new(key, (client_ip(request) or "-").encode(), "sha256").hexdigest()[:32]
     limit = (
         settings.PUBLIC_REPORTS_PER_HOUR
         if action == "report"

@@ -303,6 +303,12 @@ class HashListQuerySerializer(StrictInputSerializer):
 
 
 class HashListChangeSerializer(serializers.Serializer):
+    entry = serializers.CharField(
+        source="item_id",
+        help_text="The entry this change is about. The same hash can be on the list through "
+        "more than one entry (one file reported at two places): unblock a hash only when "
+        "every entry that holds it is withdrawn.",
+    )
     action = serializers.ChoiceField(
         choices=HashListAction.choices,
         help_text="`added` (block it; a later `added` for the same hashes updates it) or "

@@ -8,11 +8,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import connection
+
 from cases.choices import NETWORK_WIDE, Classification, HashListAction
 from cases.models import Case, HashListChange
 from takedown.core.audit import audit_record
 
 ILLEGAL = (Classification.ILLEGAL_ALL, Classification.ILLEGAL_SOME)
+# Names the one lock that orders appends to the list (any constant will do).
+_HASHLIST_LOCK_ID = 0x7A4D1701
+
+
+def _lock_list() -> None:
+    """Held to the commit, so changes commit in the order of their ids: a platform that
+    pulled up to a checkpoint can never find an earlier id appear after it. (SQLite
+    serialises write transactions already.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_HASHLIST_LOCK_ID])
 
 
 def hashlist_sync(
@@ -55,6 +68,7 @@ def hashlist_sync(
                 )
     if not changes:
         return 0
+    _lock_list()
     replaced = [current[c.item.pk, c.scope].pk for c in changes if (c.item.pk, c.scope) in current]
     HashListChange.objects.filter(pk__in=replaced).update(current=False)
     HashListChange.objects.bulk_create(changes)

@@ -14,6 +14,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -87,11 +89,34 @@ def _validate(data: PublicReportInput) -> dict[str, list[str]]:
             and not survivor.support_organisation.strip()
         ):
             errors["support_organisation"] = [_("Name the support organisation.")]
-        if survivor.preference != VictimPreference.OPT_OUT and not data.contact.strip():
+        told = survivor.preference != VictimPreference.OPT_OUT
+        if told and not data.contact.strip():
             errors["contact"] = [
                 _("Where we can reach you, or the support organisation, to tell you.")
             ]
+        elif told and not _is_email(data.contact.strip()):
+            # Victim notices go out by email (cases/services/victims.py).
+            errors["contact"] = [
+                _("To tell you what happens we write to an email address: give one.")
+            ]
+        if data.source is not None:
+            # A source's contact stays with the source handlers; a victim notice would put
+            # it before everyone with victim data.
+            errors["protect"] = [
+                _(
+                    "Choose one: protection as a whistleblower or informant, or being told "
+                    "what happens as the person it shows."
+                )
+            ]
     return errors
+
+
+def _is_email(text: str) -> bool:
+    try:
+        validate_email(text)
+    except DjangoValidationError:
+        return False
+    return True
 
 
 def public_report_submit(

@@ -187,6 +187,8 @@ def case_assess_from_stay_down(
     again: the earlier assessment's findings, this case's own matrix and suggestion."""
     from cases.selectors import stay_down_match
 
+    if Assessment.objects.filter(case=case).exists():  # an officer has judged it already
+        raise Conflict(_("This case is assessed already; assess it again with the form."))
     match = stay_down_match(case)
     if match is None:
         raise Conflict(_("Nothing on the stay-down list matches this case now: assess it."))

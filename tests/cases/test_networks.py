@@ -235,3 +235,10 @@ def test_a_bulk_file_takes_every_form_and_meets_the_same_items(actors, network):
     assert job.status == "done", job.result
     networks = sorted(ReportedItem.objects.values_list("network", flat=True))
     assert networks == [Network.IPFS, Network.ONION, Network.TORRENT]
+
+
+def test_an_ipns_key_is_one_name_as_a_peer_id_or_as_its_cid():
+    multihash = bytes([0x12, 0x20]) + hashlib.sha256(b"synthetic ipns key").digest()
+    peer = base58(multihash)
+    as_cid = "z" + base58(bytes([1, 0x72]) + multihash)
+    assert normalise_url(f"ipns://{peer}/x").url == normalise_url(f"ipns://{as_cid}/x").url

@@ -3,7 +3,6 @@ handlers by a logged look-up, and nowhere else."""
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from django.db import connection
 
 from cases.models import Case, ProtectedSource, PublicReport
@@ -97,7 +96,6 @@ def test_a_source_without_a_name_or_a_way_to_reach_them_is_refused(actors):
 
 
 def test_a_whistleblower_on_the_public_page_is_a_protected_source(network, client):
-    cache.clear()
     response = client.post(
         "/report/",
         {
@@ -115,3 +113,30 @@ def test_a_whistleblower_on_the_public_page_is_a_protected_source(network, clien
     assert public.contact == ""  # the contact is the source's, kept apart
     source = ProtectedSource.objects.get(report=public.report)
     assert (source.name, source.contact, source.how_they_know) == (NAME, CONTACT, HOW)
+
+
+def test_a_participant_desks_timeline_does_not_say_there_is_a_source(actors):
+    # Platform B is established in DE: the DE desk leads, the reporting NL desk takes part.
+    case = open_case(actors["outsider"], "https://b-social.test/p/shared", jurisdiction="NL")
+    report_with_source(login(actors["owner"]), items="https://b-social.test/p/shared")
+    lead = login(actors["owner"]).get(f"/cases/{case.reference}/").content.decode()
+    assert "A report came from a protected source" in lead
+    other = login(actors["outsider"]).get(f"/cases/{case.reference}/").content.decode()
+    assert "protected source" not in other.lower() and NAME not in other
+
+
+def test_a_whistleblower_cannot_also_be_on_the_victim_notice_path(network, client):
+    response = client.post(
+        "/report/",
+        {
+            "reporting_jurisdiction": "DE",
+            "items": "https://b-social.test/p/both",
+            "categories": ["abuse"],
+            "contact": CONTACT,
+            "protect": "on",
+            "survivor": "self",
+            "preference": "direct",
+        },
+    )
+    assert response.status_code == 400 and "Choose one" in response.content.decode()
+    assert not ProtectedSource.objects.exists() and not Case.objects.exists()

@@ -17,6 +17,8 @@ T = TypeVar("T", bound="HashListChange")
 class HashListChange:
     """
     Attributes:
+        entry (str): The entry this change is about. The same hash can be on the list through more than one entry (one
+            file reported at two places): unblock a hash only when every entry that holds it is withdrawn.
         action (HashListActionEnum): * `added` - Added
             * `withdrawn` - Withdrawn
         sha256 (str):
@@ -30,6 +32,7 @@ class HashListChange:
         changed_at (datetime.datetime):
     """
 
+    entry: str
     action: HashListActionEnum
     sha256: str
     md5: str
@@ -41,6 +44,8 @@ class HashListChange:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        entry = self.entry
+
         action = self.action.value
 
         sha256 = self.sha256
@@ -61,6 +66,7 @@ class HashListChange:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "entry": entry,
                 "action": action,
                 "sha256": sha256,
                 "md5": md5,
@@ -77,6 +83,8 @@ class HashListChange:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        entry = d.pop("entry")
+
         action = HashListActionEnum(d.pop("action"))
 
         sha256 = d.pop("sha256")
@@ -94,6 +102,7 @@ class HashListChange:
         changed_at = datetime.datetime.fromisoformat(d.pop("changed_at"))
 
         hash_list_change = cls(
+            entry=entry,
             action=action,
             sha256=sha256,
             md5=md5,

@@ -448,6 +448,9 @@ class Assessment(models.Model):
     classification = models.CharField(max_length=14, choices=Classification.choices)
     # Per involved jurisdiction: {"DE": {"criminal": true, "instrument": "order"}, ...}
     matrix = models.JSONField(default=dict)
+    # Confirmed from the stay-down list without viewing the material: never the seed of a
+    # further near match (cases/selectors.py: stay_down_match).
+    from_stay_down = models.BooleanField(default=False)
     created_at = models.DateTimeField()
 
     class Meta:

@@ -240,7 +240,8 @@ def stay_down_match(case: Case) -> StayDownMatch | None:
     pdqs = [(item, int(item.pdq, 16)) for item in own if item.pdq]
     if found is None and pdqs:
         best = settings.PDQ_MATCH_DISTANCE + 1
-        for entry in listed.exclude(pdq="").iterator(chunk_size=5000):
+        seeds = listed.exclude(pdq="").exclude(item__case__assessments__from_stay_down=True)
+        for entry in seeds.iterator(chunk_size=5000):
             for item, bits in pdqs:
                 distance = (bits ^ int(entry.pdq, 16)).bit_count()
                 if distance < best:

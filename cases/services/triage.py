@@ -216,6 +216,8 @@ def case_assess_from_stay_down(
             expected_version=expected_version,
             now=now,
         )
+        assessment.from_stay_down = True
+        assessment.save(update_fields=["from_stay_down"])
         audit_record(
             action="case.preclassified",
             actor=officer,
@@ -332,6 +334,15 @@ def case_merge(
             fields=["merged_into", "queue_due_at"],
             data={"survivor": survivor.reference},
         )
+        assessed = survivor.assessments.order_by("-created_at").first()
+        if assessed is not None:  # the merged items stand as the survivor's assessment says
+            hashlist_sync(
+                case=survivor,
+                classification=assessed.classification,
+                matrix=assessed.matrix,
+                now=now,
+                actor=officer,
+            )
     return survivor
 
 

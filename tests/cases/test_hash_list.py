@@ -218,3 +218,44 @@ def test_a_re_upload_is_confirmed_from_the_list_without_viewing_it_again(actors,
         and "Nothing on the stay-down list matches" in refused.content.decode()
     )
     assert not Assessment.objects.filter(case=far).exists()
+
+
+def test_a_merged_cases_items_stand_as_the_survivors_assessment_says(actors, platform_api):
+    from cases.services.triage import case_merge
+
+    survivor = illegal_case(actors)
+    other = submit(
+        actors["owner"], items=[ItemInput(url="https://b-social.test/p/other", sha256="34" * 32)]
+    ).cases_opened[0]
+    survivor.refresh_from_db()
+    case_merge(
+        survivor=survivor,
+        merged=other,
+        officer=actors["owner"],
+        survivor_version=survivor.version,
+        merged_version=other.version,
+    )
+    hashes = {c["sha256"] for c in platform_api.get("/api/v1/platform/hashes/").json()["changes"]}
+    assert hashes == {SHA, "34" * 32}
+
+
+def test_a_case_confirmed_from_the_list_is_no_seed_for_a_further_near_match(actors, settings):
+    from cases.selectors import stay_down_match
+    from cases.services.triage import case_assess_from_stay_down
+
+    settings.PDQ_MATCH_DISTANCE = 4
+    original = submit(
+        actors["owner"], items=[ItemInput(url="https://b-social.test/p/o", pdq="00" * 32)]
+    ).cases_opened[0]
+    assess(original, actors["owner"])
+    near = submit(  # 3 bits from the original
+        actors["owner"], items=[ItemInput(url="https://b-social.test/p/n", pdq="07" + "00" * 31)]
+    ).cases_opened[0]
+    case_assess_from_stay_down(case=near, officer=actors["owner"], expected_version=near.version)
+    further = submit(  # 3 bits from the near one, 6 from the original
+        actors["owner"], items=[ItemInput(url="https://b-social.test/p/f", pdq="3f" + "00" * 31)]
+    ).cases_opened[0]
+    assert stay_down_match(further) is None
+    settings.PDQ_MATCH_DISTANCE = 6
+    match = stay_down_match(further)
+    assert match is not None and match.entry.item.case_id == original.pk

@@ -38,7 +38,7 @@ from .models import (
     ReportedItem,
     TakedownOrder,
 )
-from .transitions import ITEM, MLA_UNDER_WAY, RUNNING
+from .transitions import CASE, ITEM, MLA_UNDER_WAY, RUNNING
 
 # The triage queue's order: acute first, then by the binding time left (cases without a
 # running clock last), then oldest. The partial index case_open_queue_idx follows it.
@@ -225,7 +225,10 @@ class StayDownMatch:
 def stay_down_match(case: Case) -> StayDownMatch | None:
     """The closest entry of the network-wide stay-down list for an item of this case
     (the same hash, else a PDQ within the configured distance) whose case was assessed:
-    the officer may confirm that classification instead of looking at the material."""
+    the officer may confirm that classification instead of looking at the material.
+    Offered only before the case's first assessment: after it, an officer has judged."""
+    if not CASE.can(case, "assessed") or case.assessments.exists():
+        return None
     own = list(case.items.all())
     listed = HashListChange.objects.filter(
         scope=NETWORK_WIDE, current=True, action=HashListAction.ADDED

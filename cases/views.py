@@ -164,10 +164,7 @@ def _case_context(request: HttpRequest, case: Case, **forms) -> dict:
         "is_open": may_act,
         "can_assess": CASE.can(case, "assessed"),
         "matrix_preview": matrix_preview(case) if CASE.can(case, "assessed") else [],
-        # Offered before the first assessment only: after it, the officer has judged.
-        "stay_down": stay_down_match(case)
-        if assessment is None and CASE.can(case, "assessed")
-        else None,
+        "stay_down": stay_down_match(case),
         "can_close_not_illegal": CASE.can(case, "closed_not_illegal"),
         "can_split": CASE.can(case, "split") and len(items) > 1,
         "may_merge": leads(request.user, case),  # the other case must be led here too

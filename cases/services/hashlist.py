@@ -11,7 +11,7 @@ from datetime import datetime
 from django.db import connection
 
 from cases.choices import NETWORK_WIDE, Classification, HashListAction
-from cases.models import Case, HashListChange
+from cases.models import Assessment, Case, HashListChange
 from takedown.core.audit import audit_record
 
 ILLEGAL = (Classification.ILLEGAL_ALL, Classification.ILLEGAL_SOME)
@@ -28,11 +28,11 @@ def _lock_list() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_HASHLIST_LOCK_ID])
 
 
-def hashlist_sync(
-    *, case: Case, classification: str, matrix: dict, now: datetime, actor=None
-) -> int:
-    """Bring the case's entries in line with its classification (in the caller's
-    transaction). Returns how many changes were written."""
+def hashlist_sync(*, case: Case, assessment: Assessment | None, now: datetime, actor=None) -> int:
+    """Bring the case's entries in line with what ``assessment`` found (None: not
+    illegal), in the caller's transaction. Returns how many changes were written."""
+    classification = assessment.classification if assessment else Classification.ILLEGAL_NONE
+    matrix = assessment.matrix if assessment else {}
     illegal_in = sorted(code for code, row in matrix.items() if row.get("criminal"))
     wanted_scopes = {NETWORK_WIDE, *illegal_in} if classification in ILLEGAL else set()
     items = list(case.items.exclude(sha256="", md5="", pdq=""))

@@ -170,13 +170,7 @@ def case_assess(
                 },
             },
         )
-        hashlist_sync(
-            case=case,
-            classification=assessment.classification,
-            matrix=assessment.matrix,
-            now=now,
-            actor=officer,
-        )
+        hashlist_sync(case=case, assessment=assessment, now=now, actor=officer)
     return assessment
 
 
@@ -187,11 +181,14 @@ def case_assess_from_stay_down(
     again: the earlier assessment's findings, this case's own matrix and suggestion."""
     from cases.selectors import stay_down_match
 
-    if Assessment.objects.filter(case=case).exists():  # an officer has judged it already
-        raise Conflict(_("This case is assessed already; assess it again with the form."))
     match = stay_down_match(case)
     if match is None:
-        raise Conflict(_("Nothing on the stay-down list matches this case now: assess it."))
+        raise Conflict(
+            _(
+                "The stay-down list offers nothing for this case (it is assessed already, "
+                "or nothing matches): assess it with the form."
+            )
+        )
     earlier = match.assessment
     how = (
         _("the same file hash")
@@ -253,9 +250,7 @@ def case_close_not_illegal(
             fields=["closed_at", "queue_due_at"],
             data={"reason": reason},
         )
-        hashlist_sync(
-            case=case, classification=Classification.ILLEGAL_NONE, matrix={}, now=now, actor=officer
-        )
+        hashlist_sync(case=case, assessment=None, now=now, actor=officer)
     return case
 
 
@@ -336,13 +331,7 @@ def case_merge(
         )
         assessed = survivor.assessments.order_by("-created_at").first()
         if assessed is not None:  # the merged items stand as the survivor's assessment says
-            hashlist_sync(
-                case=survivor,
-                classification=assessed.classification,
-                matrix=assessed.matrix,
-                now=now,
-                actor=officer,
-            )
+            hashlist_sync(case=survivor, assessment=assessed, now=now, actor=officer)
     return survivor
 
 

@@ -196,6 +196,11 @@ def test_a_re_upload_is_confirmed_from_the_list_without_viewing_it_again(actors,
     assert "without viewing the material again" in assessment.notes
     assert AuditEvent.objects.filter(action="case.preclassified", case_id=again.pk).exists()
     assert Case.objects.get(pk=again.pk).status == "assessed"
+    twice = login(actors["owner"]).post(
+        f"/cases/{again.reference}/assess/stay-down/",
+        {"version": Case.objects.get(pk=again.pk).version},
+    )
+    assert twice.status_code == 400 and Assessment.objects.filter(case=again).count() == 1
     # Now assessed itself, the case offers nothing more; and a case far from any listed
     # picture is offered nothing.
     assert (
@@ -215,7 +220,7 @@ def test_a_re_upload_is_confirmed_from_the_list_without_viewing_it_again(actors,
     )
     assert (
         refused.status_code == 400
-        and "Nothing on the stay-down list matches" in refused.content.decode()
+        and "The stay-down list offers nothing" in refused.content.decode()
     )
     assert not Assessment.objects.filter(case=far).exists()
 
